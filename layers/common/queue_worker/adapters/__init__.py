@@ -1,0 +1,1 @@
+"""The only modules that import boto3. Each takes an optional client so tests can inject one."""

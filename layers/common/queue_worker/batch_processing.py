@@ -1,0 +1,31 @@
+"""Choice of Powertools batch processor for an SQS event: standard or FIFO.
+
+FIFO sources must stop at the first failure and report it and every record after it, which is what
+``SqsFifoPartialProcessor`` does. Both processors reset their state per invocation, so module-level
+instances are safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BasePartialBatchProcessor, BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.sqs_fifo_partial_processor import SqsFifoPartialProcessor
+
+# raise_on_entire_batch_failure=False: when every record fails, report them all as item failures rather
+# than raising, so the response always names exactly the failing ids (same effect on SQS, clearer logs).
+STANDARD_PROCESSOR = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+FIFO_PROCESSOR = SqsFifoPartialProcessor()
+FIFO_PROCESSOR.raise_on_entire_batch_failure = False  # its __init__ does not take the flag
+
+
+def is_fifo_event(event: Mapping[str, Any]) -> bool:
+    """True when the batch comes from a FIFO queue (its source ARN ends in ``.fifo``)."""
+    records = event.get("Records") or []
+    return bool(records) and str(records[0].get("eventSourceARN", "")).endswith(".fifo")
+
+
+def processor_for(event: Mapping[str, Any]) -> BasePartialBatchProcessor:
+    """The processor that matches the event's queue type."""
+    return FIFO_PROCESSOR if is_fifo_event(event) else STANDARD_PROCESSOR

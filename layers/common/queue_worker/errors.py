@@ -1,0 +1,33 @@
+"""Domain errors, one place. Permanent errors are never retried; anything else is transient."""
+
+
+class WorkerError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ConfigurationError(WorkerError):
+    """The function's environment is wrong; raised at cold start with a message that says how to fix it."""
+
+
+class PermanentJobError(WorkerError):
+    """A job that can never succeed, however often it is retried (jobs may raise it explicitly)."""
+
+
+class InvalidEnvelopeError(PermanentJobError):
+    """The message body is not JSON, or not a ``{"type": str, "payload": ...}`` envelope."""
+
+
+class UnknownJobTypeError(PermanentJobError):
+    """No handler is registered for the envelope's ``type``."""
+
+
+class InvalidPayloadError(PermanentJobError):
+    """The payload does not validate against the job type's pydantic model."""
+
+
+class TransientJobError(WorkerError):
+    """A failure worth retrying (jobs may raise it to say so explicitly; any other exception counts too)."""
+
+
+class QueueUnavailableError(WorkerError):
+    """An SQS call failed; the adapter's message names the operation, never the queue URL."""

@@ -1,0 +1,1 @@
+"""Health checks in the draft-inadarei-api-health-check format (``application/health+json``)."""

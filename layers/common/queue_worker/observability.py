@@ -1,0 +1,6 @@
+"""Powertools singletons shared by the package and both handlers (the only module-level state)."""
+
+from aws_lambda_powertools import Logger, Tracer
+
+logger = Logger()
+tracer = Tracer()

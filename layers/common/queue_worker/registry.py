@@ -1,0 +1,127 @@
+"""Job registry: job modules register a pydantic payload model and a handler per job type.
+
+Usage in a job module named by ``JOB_MODULES``::
+
+    from pydantic import BaseModel
+    from queue_worker.registry import job, JobContext
+
+    class Greeting(BaseModel):
+        name: str
+
+    @job("greet", Greeting)
+    def greet(payload: Greeting, context: JobContext) -> dict[str, str]:
+        return {"greeting": f"hello {payload.name}"}
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from queue_worker.envelope import JobEnvelope, summarise_validation_error
+from queue_worker.errors import ConfigurationError, InvalidPayloadError, UnknownJobTypeError
+
+
+class JobSender(Protocol):
+    """Where jobs send onward work; the SQS adapter implements it, tests pass an in-memory fake."""
+
+    def send_job(self, envelope: JobEnvelope, correlation_id: str) -> str:
+        """Enqueue ``envelope`` carrying ``correlation_id``; return the new message id."""
+        ...
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job handler may know about the message it is processing."""
+
+    message_id: str
+    correlation_id: str
+    receive_count: int
+    sender: JobSender | None = None
+
+    def send_job(self, envelope: JobEnvelope) -> str:
+        """Send onward work with this record's correlation id (fails clearly if no queue is configured)."""
+        if self.sender is None:
+            raise ConfigurationError("this job sends onward work but JOBS_QUEUE_URL is not configured")
+        return self.sender.send_job(envelope, self.correlation_id)
+
+
+type JobHandler[P: BaseModel] = Callable[[P, JobContext], object]
+
+
+@dataclass(frozen=True)
+class JobDefinition[P: BaseModel]:
+    """One registered job type."""
+
+    job_type: str
+    payload_model: type[P]
+    handler: JobHandler[P]
+
+    def run(self, payload: object, context: JobContext) -> object:
+        """Validate ``payload`` (invalid is permanent) and call the handler."""
+        try:
+            model = self.payload_model.model_validate(payload)
+        except ValidationError as exc:
+            raise InvalidPayloadError(
+                f"payload of {self.job_type!r} is invalid: {summarise_validation_error(exc)}"
+            ) from exc
+        return self.handler(model, context)
+
+
+@dataclass
+class JobRegistry:
+    """Maps job types to definitions. A process has one default registry; tests make their own."""
+
+    _jobs: dict[str, JobDefinition[Any]] = field(default_factory=dict)
+
+    def job[P: BaseModel](
+        self, job_type: str, payload_model: type[P]
+    ) -> Callable[[JobHandler[P]], JobHandler[P]]:
+        """Decorator registering ``handler`` for ``job_type``; registering a type twice is an error."""
+
+        def register(handler: JobHandler[P]) -> JobHandler[P]:
+            if job_type in self._jobs:
+                raise ConfigurationError(f"job type {job_type!r} is registered twice")
+            self._jobs[job_type] = JobDefinition(job_type, payload_model, handler)
+            return handler
+
+        return register
+
+    def get(self, job_type: str) -> JobDefinition[Any]:
+        """The definition for ``job_type`` or :class:`UnknownJobTypeError` (permanent)."""
+        try:
+            return self._jobs[job_type]
+        except KeyError:
+            raise UnknownJobTypeError(f"no job registered for type {job_type!r}") from None
+
+    def run(self, envelope: JobEnvelope, context: JobContext) -> object:
+        """Dispatch one envelope to its handler."""
+        return self.get(envelope.type).run(envelope.payload, context)
+
+    @property
+    def job_types(self) -> tuple[str, ...]:
+        """Registered job types, sorted, for logs and docs."""
+        return tuple(sorted(self._jobs))
+
+
+default_registry = JobRegistry()
+job = default_registry.job
+
+
+def load_job_modules(module_names: Iterable[str]) -> None:
+    """Import the modules named by ``JOB_MODULES`` so their ``@job`` decorators register.
+
+    A module that cannot be imported raises :class:`ConfigurationError` naming it and the cause.
+    """
+    for name in module_names:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise ConfigurationError(
+                f"JOB_MODULES names {name!r}, which cannot be imported ({type(exc).__name__}: {exc}); "
+                "check the module path and that it ships in the function or layer"
+            ) from exc

@@ -1,0 +1,78 @@
+"""Each function's configuration, parsed once from the environment into a validated pydantic model.
+
+Nothing else in the package reads ``os.environ``. A bad value raises :class:`ConfigurationError`
+naming the variable and what is wrong, instead of a stack trace deep inside a handler.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from queue_worker.errors import ConfigurationError
+
+
+def _split_csv(value: object) -> object:
+    """Accept ``"a.b, c.d"`` as well as a list, so env vars and tests read the same."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+ModuleList = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
+
+
+class _EnvSettings(BaseModel):
+    """Common parsing: field aliases are the environment variable names."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Parse the environment (``os.environ`` by default), turning errors into one clear message."""
+        source = dict(os.environ if environ is None else environ)
+        try:
+            return cls.model_validate(source)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise ConfigurationError(f"invalid {cls.__name__} configuration: {problems}") from exc
+
+
+class WorkerSettings(_EnvSettings):
+    """Configuration of the worker function (set from template parameters)."""
+
+    job_modules: ModuleList = Field(
+        default=("queue_worker.example_jobs",),
+        alias="JOB_MODULES",
+        min_length=1,
+        description="Comma-separated modules imported at cold start; each registers job types.",
+    )
+    jobs_queue_url: str | None = Field(
+        default=None, alias="JOBS_QUEUE_URL", description="Queue that jobs sending onward work write to."
+    )
+
+
+class HealthSettings(_EnvSettings):
+    """Configuration of the health function."""
+
+    jobs_queue_url: str = Field(alias="JOBS_QUEUE_URL", min_length=1)
+    release_id: str = Field(default="dev", alias="RELEASE_ID")
+    cache_seconds: float = Field(default=5.0, alias="HEALTH_CACHE_SECONDS", ge=0, le=300)
+
+
+@cache
+def worker_settings() -> WorkerSettings:
+    """The worker's settings, parsed once per execution environment."""
+    return WorkerSettings.from_env()
+
+
+@cache
+def health_settings() -> HealthSettings:
+    """The health function's settings, parsed once per execution environment."""
+    return HealthSettings.from_env()
