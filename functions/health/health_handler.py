@@ -36,7 +36,7 @@ def _respond(results: list[CheckResult], cache_seconds: float) -> Response[str]:
     """Serialise a health document with its status code and caching header."""
     document = health_document(results, release_id=health_settings().release_id, service_id=SERVICE_ID)
     status = document["status"]
-    assert status in HTTP_STATUS  # noqa: S101 - narrows the type for mypy
+    assert status in HTTP_STATUS
     return Response(
         status_code=HTTP_STATUS[status],
         content_type=CONTENT_TYPE,

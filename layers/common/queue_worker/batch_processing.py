@@ -1,8 +1,8 @@
 """Choice of Powertools batch processor for an SQS event: standard or FIFO.
 
 FIFO sources must stop at the first failure and report it and every record after it, which is what
-``SqsFifoPartialProcessor`` does. Both processors reset their state per invocation, so module-level
-instances are safe.
+``SqsFifoPartialProcessor`` does (optionally per message group). The processors reset their state per
+invocation, so module-level instances are safe.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from aws_lambda_powertools.utilities.batch.sqs_fifo_partial_processor import Sqs
 # than raising, so the response always names exactly the failing ids (same effect on SQS, clearer logs).
 STANDARD_PROCESSOR = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 FIFO_PROCESSOR = SqsFifoPartialProcessor()
-FIFO_PROCESSOR.raise_on_entire_batch_failure = False  # its __init__ does not take the flag
+FIFO_GROUP_PROCESSOR = SqsFifoPartialProcessor(skip_group_on_error=True)
+for _fifo in (FIFO_PROCESSOR, FIFO_GROUP_PROCESSOR):
+    _fifo.raise_on_entire_batch_failure = False  # its __init__ does not take the flag
 
 
 def is_fifo_event(event: Mapping[str, Any]) -> bool:
@@ -26,6 +28,8 @@ def is_fifo_event(event: Mapping[str, Any]) -> bool:
     return bool(records) and str(records[0].get("eventSourceARN", "")).endswith(".fifo")
 
 
-def processor_for(event: Mapping[str, Any]) -> BasePartialBatchProcessor:
+def processor_for(event: Mapping[str, Any], skip_group_on_error: bool = False) -> BasePartialBatchProcessor:
     """The processor that matches the event's queue type."""
-    return FIFO_PROCESSOR if is_fifo_event(event) else STANDARD_PROCESSOR
+    if not is_fifo_event(event):
+        return STANDARD_PROCESSOR
+    return FIFO_GROUP_PROCESSOR if skip_group_on_error else FIFO_PROCESSOR

@@ -31,3 +31,7 @@ class TransientJobError(WorkerError):
 
 class QueueUnavailableError(WorkerError):
     """An SQS call failed; the adapter's message names the operation, never the queue URL."""
+
+
+class RecordSkippedError(WorkerError):
+    """Not started: too little of the invocation remained. Reported failed and made visible at once."""

@@ -1,20 +1,31 @@
-"""Processing of one SQS record: correlation context, envelope validation, dispatch, outcome logging.
+"""One invocation's processing of SQS records: the per-record flow and what happens after the batch.
 
-The batch processor calls :func:`process_record` once per record; raising marks the record failed.
-Every log line written inside carries ``correlation_id``, ``message_id``, ``job_type`` and
-``receive_count``; the keys are removed when the record ends so nothing leaks into the next one.
+Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
+1. out of time (remaining < margin)? → skip it: reported failed, made visible again at once;
+2. inside a logging context carrying ``correlation_id``, ``message_id``, ``job_type`` and
+   ``receive_count`` (removed when the record ends, so nothing leaks into the next one):
+   validate the envelope and run the job (once per idempotency key);
+3. permanent error → sent straight to the DLQ with its error metadata and treated as handled
+   (if that send fails the record is reported failed: nothing is lost);
+   any other error → reported failed with an exponential, jittered visibility backoff.
+After the batch (:meth:`BatchRun.finish`): the visibility changes are applied in batches of 10.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from queue_worker.correlation import correlation_id_for
+from queue_worker.dead_letter import DeadLetterSink, dead_letter_message
 from queue_worker.envelope import best_effort_job_type, parse_envelope
-from queue_worker.errors import PermanentJobError
+from queue_worker.errors import PermanentJobError, RecordSkippedError
+from queue_worker.metrics import BatchMetrics, Outcome
 from queue_worker.observability import logger
-from queue_worker.registry import JobContext, JobRegistry, JobSender
+from queue_worker.registry import JobContext, JobRegistry, JobRunner, JobSender
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -22,44 +33,131 @@ if TYPE_CHECKING:
 MAX_LOGGED_ERROR_CHARS = 500
 
 
+class VisibilityChanger(Protocol):
+    """The SQS adapter's ChangeMessageVisibilityBatch."""
+
+    def change_visibility(self, timeouts: dict[str, int]) -> list[str]:
+        """Apply ``{receipt_handle: seconds}``; return the handles that failed."""
+        ...
+
+
+@dataclass(frozen=True)
+class WorkerDependencies:
+    """Everything a batch needs from outside; the handler builds it once, tests pass fakes."""
+
+    registry: JobRegistry
+    runner: JobRunner
+    sender: JobSender | None = None
+    dead_letters: DeadLetterSink | None = None
+    visibility: VisibilityChanger | None = None
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
 def receive_count_of(record: SQSRecord) -> int:
-    """``ApproximateReceiveCount`` as an int (1 when absent, as on a first delivery)."""
-    raw = record.attributes.approximate_receive_count
+    """``ApproximateReceiveCount`` as an int (1 when absent or malformed)."""
     try:
-        return max(1, int(raw))
+        return max(1, int(record.attributes.approximate_receive_count))
     except (TypeError, ValueError):
         return 1
 
 
-def process_record(record: SQSRecord, registry: JobRegistry, sender: JobSender | None = None) -> object:
-    """Run the job in ``record``; returns the job's result, raises when the record must be reported failed.
+@dataclass
+class BatchRun:
+    """State of one invocation: deadline, metrics and pending visibility changes."""
 
-    Permanent errors (bad envelope, unknown type, invalid payload, :class:`PermanentJobError`) are
-    logged at ERROR without a traceback; anything else is logged with its traceback as transient.
-    """
-    context = JobContext(
-        message_id=record.message_id,
-        correlation_id=correlation_id_for(record.raw_event),
-        receive_count=receive_count_of(record),
-        sender=sender,
-    )
-    with logger.append_context_keys(
-        correlation_id=context.correlation_id,
-        message_id=context.message_id,
-        job_type=best_effort_job_type(record.body),
-        receive_count=context.receive_count,
-    ):
-        started = time.perf_counter()
+    deps: WorkerDependencies
+    remaining_ms: Callable[[], int]
+    margin_ms: int
+    backoff_seconds: Callable[[int], int]
+    metrics: BatchMetrics = field(default_factory=BatchMetrics)
+    visibility: dict[str, int] = field(default_factory=dict)
+    out_of_time: bool = False
+
+    def handle(self, record: SQSRecord) -> object:
+        """Process one record; raising reports it in ``batchItemFailures``."""
+        self.metrics.received += 1
+        self._observe_age(record)
+        job_type = best_effort_job_type(record.body)
+        context = JobContext(
+            message_id=record.message_id,
+            correlation_id=correlation_id_for(record.raw_event),
+            receive_count=receive_count_of(record),
+            sender=self.deps.sender,
+            trace_header=record.attributes.aws_trace_header,
+        )
+        with logger.append_context_keys(
+            correlation_id=context.correlation_id,
+            message_id=context.message_id,
+            job_type=job_type,
+            receive_count=context.receive_count,
+        ):
+            metric_type = self.deps.registry.bounded_job_type(job_type)
+            if self.out_of_time or self.remaining_ms() < self.margin_ms:
+                return self._skip(record, metric_type)
+            started = time.perf_counter()
+            try:
+                result = self.deps.registry.run(parse_envelope(record.body), context, self.deps.runner)
+            except PermanentJobError as exc:
+                return self._dead_letter(record, exc, metric_type)
+            except Exception as exc:
+                self._fail_transient(record, exc, metric_type, "job failed, will be retried")
+                raise
+            duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            self.metrics.record(metric_type, Outcome.SUCCEEDED, duration_ms)
+            logger.info("job processed", extra={"duration_ms": duration_ms})
+            return result
+
+    def _skip(self, record: SQSRecord, metric_type: str) -> object:
+        if not self.out_of_time:
+            logger.warning("too little time left: remaining records return to the queue now")
+        self.out_of_time = True
+        self.visibility[record.receipt_handle] = 0
+        self.metrics.record(metric_type, Outcome.SKIPPED_BY_TIMEOUT)
+        raise RecordSkippedError("skipped: the invocation is about to time out")
+
+    def _dead_letter(self, record: SQSRecord, error: PermanentJobError, metric_type: str) -> object:
+        details = {"error_type": type(error).__name__, "error": str(error)[:MAX_LOGGED_ERROR_CHARS]}
+        if self.deps.dead_letters is None:
+            logger.error("job failed permanently; no DLQ URL configured, SQS redrive applies", extra=details)
+            self.metrics.record(metric_type, Outcome.FAILED_TRANSIENT)
+            raise error
         try:
-            result = registry.run(parse_envelope(record.body), context)
-        except PermanentJobError as exc:
-            logger.error(
-                "job failed permanently",
-                extra={"error_type": type(exc).__name__, "error": str(exc)[:MAX_LOGGED_ERROR_CHARS]},
+            dlq_id = self.deps.dead_letters.send_dead_letter(
+                dead_letter_message(record.raw_event, error, self.deps.clock())
             )
-            raise
         except Exception as exc:
-            logger.exception("job failed, will be retried", extra={"error_type": type(exc).__name__})
+            self._fail_transient(record, exc, metric_type, "job failed permanently and the DLQ send failed")
             raise
-        logger.info("job processed", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 3)})
-        return result
+        logger.error("job failed permanently; sent to the dead-letter queue", extra=details)
+        self.metrics.record(metric_type, Outcome.DEAD_LETTERED)
+        return {"deadLetterMessageId": dlq_id}
+
+    def _fail_transient(self, record: SQSRecord, exc: Exception, metric_type: str, message: str) -> None:
+        delay = self.backoff_seconds(receive_count_of(record))
+        self.visibility[record.receipt_handle] = delay
+        self.metrics.record(metric_type, Outcome.FAILED_TRANSIENT)
+        logger.exception(message, extra={"error_type": type(exc).__name__, "retry_in_seconds": delay})
+
+    def _observe_age(self, record: SQSRecord) -> None:
+        sent = record.attributes.sent_timestamp
+        if sent and sent.isdigit():
+            now_ms = self.deps.clock().timestamp() * 1000
+            self.metrics.message_ages_ms.append(max(0.0, now_ms - int(sent)))
+
+    def finish(self, event: Mapping[str, Any], failed_ids: set[str], fifo: bool) -> None:
+        """Apply visibility changes. FIFO: every failed record of the batch gets the same delay so the
+        group becomes visible together and keeps its order."""
+        changes = dict(self.visibility)
+        if fifo and failed_ids:
+            delay = max(changes.values(), default=0)
+            for record in event.get("Records", []):
+                if record["messageId"] in failed_ids:
+                    changes[record["receiptHandle"]] = delay
+        if not changes or self.deps.visibility is None:
+            return
+        failed = self.deps.visibility.change_visibility(changes)
+        if failed:
+            logger.warning(
+                "could not change visibility; those records wait out the timeout",
+                extra={"records": len(failed)},
+            )

@@ -29,8 +29,8 @@ from queue_worker.errors import ConfigurationError, InvalidPayloadError, Unknown
 class JobSender(Protocol):
     """Where jobs send onward work; the SQS adapter implements it, tests pass an in-memory fake."""
 
-    def send_job(self, envelope: JobEnvelope, correlation_id: str) -> str:
-        """Enqueue ``envelope`` carrying ``correlation_id``; return the new message id."""
+    def send_job(self, envelope: JobEnvelope, correlation_id: str, trace_header: str | None = None) -> str:
+        """Enqueue ``envelope`` carrying ``correlation_id`` (and the X-Ray header); return the message id."""
         ...
 
 
@@ -42,15 +42,22 @@ class JobContext:
     correlation_id: str
     receive_count: int
     sender: JobSender | None = None
+    trace_header: str | None = None
 
     def send_job(self, envelope: JobEnvelope) -> str:
         """Send onward work with this record's correlation id (fails clearly if no queue is configured)."""
         if self.sender is None:
             raise ConfigurationError("this job sends onward work but JOBS_QUEUE_URL is not configured")
-        return self.sender.send_job(envelope, self.correlation_id)
+        return self.sender.send_job(envelope, self.correlation_id, self.trace_header)
 
 
 type JobHandler[P: BaseModel] = Callable[[P, JobContext], object]
+type KeyFunction[P: BaseModel] = Callable[[P], str]
+type JobRunner = Callable[[str, Callable[[], object]], object]
+
+
+def _run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001 - JobRunner shape
+    return action()
 
 
 @dataclass(frozen=True)
@@ -60,16 +67,22 @@ class JobDefinition[P: BaseModel]:
     job_type: str
     payload_model: type[P]
     handler: JobHandler[P]
+    idempotency_key: KeyFunction[P] | None = None
 
-    def run(self, payload: object, context: JobContext) -> object:
-        """Validate ``payload`` (invalid is permanent) and call the handler."""
+    def run(self, payload: object, context: JobContext, runner: JobRunner = _run_directly) -> object:
+        """Validate ``payload`` (invalid is permanent), then run the handler through ``runner``.
+
+        ``runner`` receives ``"<job type>:<key>"`` (key from the job's ``idempotency_key`` or the message
+        id) so an idempotent runner executes the side effects once per key.
+        """
         try:
             model = self.payload_model.model_validate(payload)
         except ValidationError as exc:
             raise InvalidPayloadError(
                 f"payload of {self.job_type!r} is invalid: {summarise_validation_error(exc)}"
             ) from exc
-        return self.handler(model, context)
+        key = self.idempotency_key(model) if self.idempotency_key else context.message_id
+        return runner(f"{self.job_type}:{key}", lambda: self.handler(model, context))
 
 
 @dataclass
@@ -79,14 +92,17 @@ class JobRegistry:
     _jobs: dict[str, JobDefinition[Any]] = field(default_factory=dict)
 
     def job[P: BaseModel](
-        self, job_type: str, payload_model: type[P]
+        self, job_type: str, payload_model: type[P], idempotency_key: KeyFunction[P] | None = None
     ) -> Callable[[JobHandler[P]], JobHandler[P]]:
-        """Decorator registering ``handler`` for ``job_type``; registering a type twice is an error."""
+        """Decorator registering ``handler`` for ``job_type``; registering a type twice is an error.
+
+        ``idempotency_key`` derives the once-only key from the payload (default: the message id).
+        """
 
         def register(handler: JobHandler[P]) -> JobHandler[P]:
             if job_type in self._jobs:
                 raise ConfigurationError(f"job type {job_type!r} is registered twice")
-            self._jobs[job_type] = JobDefinition(job_type, payload_model, handler)
+            self._jobs[job_type] = JobDefinition(job_type, payload_model, handler, idempotency_key)
             return handler
 
         return register
@@ -98,9 +114,13 @@ class JobRegistry:
         except KeyError:
             raise UnknownJobTypeError(f"no job registered for type {job_type!r}") from None
 
-    def run(self, envelope: JobEnvelope, context: JobContext) -> object:
+    def run(self, envelope: JobEnvelope, context: JobContext, runner: JobRunner = _run_directly) -> object:
         """Dispatch one envelope to its handler."""
-        return self.get(envelope.type).run(envelope.payload, context)
+        return self.get(envelope.type).run(envelope.payload, context, runner)
+
+    def bounded_job_type(self, job_type: str) -> str:
+        """``job_type`` when registered, else one fixed label: keeps metric dimensions bounded."""
+        return job_type if job_type in self._jobs else "unregistered"
 
     @property
     def job_types(self) -> tuple[str, ...]:

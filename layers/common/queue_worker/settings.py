@@ -56,6 +56,28 @@ class WorkerSettings(_EnvSettings):
     jobs_queue_url: str | None = Field(
         default=None, alias="JOBS_QUEUE_URL", description="Queue that jobs sending onward work write to."
     )
+    dead_letter_queue_url: str | None = Field(
+        default=None,
+        alias="DEAD_LETTER_QUEUE_URL",
+        description="Permanent failures are sent here at once; unset = report them failed (SQS redrives).",
+    )
+    idempotency_table_name: str | None = Field(
+        default=None, alias="IDEMPOTENCY_TABLE_NAME", description="DynamoDB table; unset = idempotency off."
+    )
+    idempotency_expiry_seconds: int = Field(default=3600, alias="IDEMPOTENCY_EXPIRY_SECONDS", ge=60)
+    timeout_margin_ms: int = Field(
+        default=5000,
+        alias="TIMEOUT_MARGIN_MS",
+        ge=0,
+        description="Stop starting records when less than this remains of the invocation.",
+    )
+    backoff_base_seconds: float = Field(default=2.0, alias="BACKOFF_BASE_SECONDS", ge=0)
+    backoff_cap_seconds: float = Field(default=900.0, alias="BACKOFF_CAP_SECONDS", ge=0, le=43_200)
+    fifo_skip_group_on_error: bool = Field(
+        default=False,
+        alias="FIFO_SKIP_GROUP_ON_ERROR",
+        description="FIFO: on a failure, skip only that message group and keep processing the others.",
+    )
 
 
 class HealthSettings(_EnvSettings):

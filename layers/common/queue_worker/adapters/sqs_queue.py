@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.literals import QueueAttributeNameType
 
+    from queue_worker.dead_letter import DeadLetterMessage
     from queue_worker.envelope import JobEnvelope
+
+MAX_BATCH_ENTRIES = 10  # SQS batch APIs take at most 10 entries
 
 
 class SqsJobQueue:
@@ -31,8 +34,13 @@ class SqsJobQueue:
             self._client = sqs_client()
         return self._client
 
-    def send_job(self, envelope: JobEnvelope, correlation_id: str) -> str:
-        """Enqueue ``envelope`` with the ``CorrelationId`` attribute; returns the message id."""
+    def send_job(self, envelope: JobEnvelope, correlation_id: str, trace_header: str | None = None) -> str:
+        """Enqueue ``envelope`` with ``CorrelationId`` (and ``AWSTraceHeader``); returns its id."""
+        extra: dict[str, Any] = {}
+        if trace_header:
+            extra["MessageSystemAttributes"] = {
+                "AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}
+            }
         try:
             response = self.client.send_message(
                 QueueUrl=self._queue_url,
@@ -40,18 +48,64 @@ class SqsJobQueue:
                 MessageAttributes={
                     CORRELATION_ATTRIBUTE: {"DataType": "String", "StringValue": correlation_id}
                 },
+                **extra,
             )
         except (ClientError, BotoCoreError) as exc:
             raise QueueUnavailableError(f"SendMessage failed: {_error_code(exc)}") from exc
         return response["MessageId"]
 
-    def attributes(self, names: list[QueueAttributeNameType]) -> dict[str, str]:
-        """GetQueueAttributes for ``names``; raises :class:`QueueUnavailableError` when unreachable."""
+    def send_dead_letter(self, message: DeadLetterMessage) -> str:
+        """Send a permanent failure to this (dead-letter) queue, FIFO fields included when present."""
+        extra: dict[str, str] = {}
+        if message.group_id:
+            extra = {"MessageGroupId": message.group_id}
+            if message.deduplication_id:
+                extra["MessageDeduplicationId"] = message.deduplication_id
         try:
-            response = self.client.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=names)
+            response = self.client.send_message(
+                QueueUrl=self._queue_url,
+                MessageBody=message.body,
+                MessageAttributes=cast("Any", message.attributes),
+                **cast("Any", extra),
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise QueueUnavailableError(f"SendMessage to the DLQ failed: {_error_code(exc)}") from exc
+        return response["MessageId"]
+
+    def change_visibility(self, timeouts: dict[str, int]) -> list[str]:
+        """ChangeMessageVisibilityBatch for ``{receipt_handle: seconds}``; returns the handles that failed.
+
+        Never raises: a record whose visibility could not be changed simply waits out the queue's
+        visibility timeout, which is safe.
+        """
+        failed: list[str] = []
+        items = list(timeouts.items())
+        for start in range(0, len(items), MAX_BATCH_ENTRIES):
+            chunk = items[start : start + MAX_BATCH_ENTRIES]
+            entries = [
+                {"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": seconds}
+                for i, (handle, seconds) in enumerate(chunk)
+            ]
+            try:
+                response = self.client.change_message_visibility_batch(
+                    QueueUrl=self._queue_url, Entries=cast("Any", entries)
+                )
+            except (ClientError, BotoCoreError):
+                failed.extend(handle for handle, _ in chunk)
+                continue
+            failed.extend(chunk[int(entry["Id"])][0] for entry in response.get("Failed", []))
+        return failed
+
+    def attributes(self, names: list[str]) -> dict[str, str]:
+        """GetQueueAttributes for ``names``; raises :class:`QueueUnavailableError` when unreachable."""
+        attribute_names = cast("list[QueueAttributeNameType]", names)
+        try:
+            response = self.client.get_queue_attributes(
+                QueueUrl=self._queue_url, AttributeNames=attribute_names
+            )
         except (ClientError, BotoCoreError) as exc:
             raise QueueUnavailableError(f"GetQueueAttributes failed: {_error_code(exc)}") from exc
-        return dict(response.get("Attributes", {}))
+        return {str(key): value for key, value in response.get("Attributes", {}).items()}
 
 
 def _error_code(exc: ClientError | BotoCoreError) -> str:

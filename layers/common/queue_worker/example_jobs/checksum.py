@@ -20,7 +20,7 @@ class ChecksumPayload(BaseModel):
 
 
 @job("checksum", ChecksumPayload)
-def checksum(payload: ChecksumPayload, context: JobContext) -> dict[str, object]:
+def checksum(payload: ChecksumPayload, context: JobContext) -> dict[str, object]:  # noqa: ARG001
     """Return the digest of the UTF-8 encoded text."""
     data = payload.text.encode("utf-8")
     digest = hashlib.new(payload.algorithm, data, usedforsecurity=False).hexdigest()

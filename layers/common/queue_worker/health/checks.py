@@ -30,7 +30,9 @@ def jobs_queue_checks(queue: QueueAttributesReader, clock: Clock = utc_now) -> l
     """The jobs queue is reachable; its visible and in-flight message counts."""
     component = "jobs-queue"
     try:
-        attributes = queue.attributes(["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+        attributes = queue.attributes(
+            ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        )
     except QueueUnavailableError as exc:
         # The reason goes to the log (for operators), never to the body.
         logger.warning("health check: jobs queue unreachable", extra={"reason": str(exc)})
@@ -39,7 +41,12 @@ def jobs_queue_checks(queue: QueueAttributesReader, clock: Clock = utc_now) -> l
     return [
         CheckResult(component, "reachable", "pass", True, None, now),
         CheckResult(
-            component, "visibleMessages", "pass", _count(attributes, "ApproximateNumberOfMessages"), "messages", now
+            component,
+            "visibleMessages",
+            "pass",
+            _count(attributes, "ApproximateNumberOfMessages"),
+            "messages",
+            now,
         ),
         CheckResult(
             component,

@@ -1,0 +1,5 @@
+"""Errors of the dev tooling that a user can fix; the CLI prints them as one line (exit code 2)."""
+
+
+class UserError(Exception):
+    """Bad input or environment: port in use, template missing, unknown environment, and so on."""

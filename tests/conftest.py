@@ -1,0 +1,50 @@
+"""Shared fixtures: a sane, offline AWS environment for every test and the sample events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS_DIR = ROOT / "events"
+
+
+@pytest.fixture(autouse=True)
+def _aws_test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and region so no test can reach a real account; tracing off."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "sqs-lambda-worker")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "SqsLambdaWorkerTests")
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """One JSON file from events/."""
+    data: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text())
+    return data
+
+
+@pytest.fixture
+def lambda_context() -> Any:
+    """A minimal Lambda context with the attributes Powertools reads."""
+
+    class _Context:
+        function_name = "sqs-lambda-worker-test"
+        memory_limit_in_mb = 256
+        invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:sqs-lambda-worker-test"
+        aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
+
+        def __init__(self) -> None:
+            self.remaining_ms = 30_000
+
+        def get_remaining_time_in_millis(self) -> int:
+            return self.remaining_ms
+
+    return _Context()
