@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Lambda sets these before the handler module is imported; the Powertools singletons read them at import.
+BASE_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME": "sqs-lambda-worker",
+    "POWERTOOLS_METRICS_NAMESPACE": "SqsLambdaWorkerTests",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+}
+for _name, _value in BASE_ENVIRONMENT.items():
+    os.environ[_name] = _value
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS_DIR = ROOT / "events"

@@ -1,0 +1,50 @@
+"""In-memory fakes of the worker's adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from queue_worker.dead_letter import DeadLetterMessage
+
+
+class FakeDeadLetters:
+    """Collects DLQ messages; ``fail=True`` makes every send raise."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.messages: list[DeadLetterMessage] = []
+
+    def send_dead_letter(self, message: DeadLetterMessage) -> str:
+        if self.fail:
+            raise ConnectionError("DLQ unreachable")
+        self.messages.append(message)
+        return f"dlq-{len(self.messages)}"
+
+
+class FakeVisibility:
+    """Records ChangeMessageVisibility requests."""
+
+    def __init__(self, failing: set[str] | None = None) -> None:
+        self.changes: dict[str, int] = {}
+        self.failing = failing or set()
+
+    def change_visibility(self, timeouts: dict[str, int]) -> list[str]:
+        self.changes.update(timeouts)
+        return [handle for handle in timeouts if handle in self.failing]
+
+
+class CountdownClock:
+    """``get_remaining_time_in_millis`` that drops by ``step_ms`` on every call."""
+
+    def __init__(self, start_ms: int, step_ms: int) -> None:
+        self.remaining = start_ms
+        self.step = step_ms
+
+    def __call__(self) -> int:
+        value = self.remaining
+        self.remaining -= self.step
+        return value
+
+
+def run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001
+    return action()
