@@ -46,5 +46,5 @@ class CountdownClock:
         return value
 
 
-def run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001
+def run_directly(key: str, action: Callable[[], object]) -> object:
     return action()

@@ -14,6 +14,7 @@ from queue_worker.batch_processing import processor_for
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE
 from queue_worker.errors import PermanentJobError
 from queue_worker.metrics import Outcome
+from queue_worker.observability import logger
 from queue_worker.record_processing import BatchRun, WorkerDependencies
 from queue_worker.registry import JobContext, JobRegistry
 from tests.factories import envelope, sqs_event, sqs_record
@@ -163,8 +164,6 @@ def test_every_log_line_of_a_record_carries_its_context_and_nothing_leaks(
     assert "Traceback" in by_message["b"]["exception"]
     assert by_message["c"]["message"] == "job failed permanently; sent to the dead-letter queue"
     assert len([line for line in lines if "message_id" in line]) == 3  # one line per record
-    from queue_worker.observability import logger
-
     logger.info("after the batch")
     assert "correlation_id" not in log_lines()[-1]
     assert "message_id" not in log_lines()[-1]

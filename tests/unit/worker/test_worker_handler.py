@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +26,7 @@ EXPECTED_FAILURES = {
 
 
 @pytest.fixture
-def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeDeadLetters, FakeVisibility]]:
+def fakes(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeDeadLetters, FakeVisibility]:
     """Swap the handler's adapters for in-memory fakes with a registry that has a `work` job."""
     dead_letters, visibility = FakeDeadLetters(), FakeVisibility()
     deps = WorkerDependencies(
@@ -38,7 +37,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeDeadLetters, Fa
         clock=lambda: datetime.now(UTC),
     )
     monkeypatch.setattr(worker_handler, "dependencies", lambda: deps)
-    yield dead_letters, visibility
+    return dead_letters, visibility
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EVENTS_DIR.glob("sqs-*.json")))
