@@ -76,3 +76,18 @@ def dead_letter_message(
         deduplication_id=record["messageId"] if attributes.get("MessageGroupId") else None,
         metadata=metadata,
     )
+
+
+def original_message_id(record: Mapping[str, Any]) -> str:
+    """The id a job is known by: the first delivery's message id, kept across a DLQ redrive.
+
+    A redriven message is a new SQS message; its ``DeadLetter`` attribute still names the original id,
+    so the default idempotency key (and the job's ``message_id``) stay the same and side effects that
+    already happened are not repeated.
+    """
+    attribute = (record.get("messageAttributes") or {}).get(DEAD_LETTER_ATTRIBUTE) or {}
+    try:
+        original = json.loads(attribute.get("stringValue") or "{}").get("originalMessageId")
+    except (json.JSONDecodeError, AttributeError):
+        original = None
+    return original if isinstance(original, str) and original else str(record["messageId"])

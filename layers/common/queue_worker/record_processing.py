@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from queue_worker.correlation import correlation_id_for
-from queue_worker.dead_letter import DeadLetterSink, dead_letter_message
+from queue_worker.dead_letter import DeadLetterSink, dead_letter_message, original_message_id
 from queue_worker.envelope import best_effort_job_type, parse_envelope
 from queue_worker.errors import PermanentJobError, RecordSkippedError
 from queue_worker.metrics import BatchMetrics, Outcome
@@ -79,7 +79,7 @@ class BatchRun:
         self._observe_age(record)
         job_type = best_effort_job_type(record.body)
         context = JobContext(
-            message_id=record.message_id,
+            message_id=original_message_id(record.raw_event),
             correlation_id=correlation_id_for(record.raw_event),
             receive_count=receive_count_of(record),
             sender=self.deps.sender,
@@ -87,7 +87,7 @@ class BatchRun:
         )
         with logger.append_context_keys(
             correlation_id=context.correlation_id,
-            message_id=context.message_id,
+            message_id=record.message_id,
             job_type=job_type,
             receive_count=context.receive_count,
         ):
@@ -121,10 +121,11 @@ class BatchRun:
             logger.error("job failed permanently; no DLQ URL configured, SQS redrive applies", extra=details)
             self.metrics.record(metric_type, Outcome.FAILED_TRANSIENT)
             raise error
+        message = dead_letter_message(record.raw_event, error, self.deps.clock())
+        send = self.deps.dead_letters.send_dead_letter
         try:
-            dlq_id = self.deps.dead_letters.send_dead_letter(
-                dead_letter_message(record.raw_event, error, self.deps.clock())
-            )
+            # Through the idempotency runner: a duplicate delivery never dead-letters the same message twice.
+            dlq_id = self.deps.runner(f"dead-letter:{record.message_id}", lambda: send(message))
         except Exception as exc:
             self._fail_transient(record, exc, metric_type, "job failed permanently and the DLQ send failed")
             raise

@@ -36,7 +36,10 @@ class JobSender(Protocol):
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a job handler may know about the message it is processing."""
+    """What a job handler may know about the message it is processing.
+
+    ``message_id`` is the first delivery's id (kept across a DLQ redrive), the default idempotency key.
+    """
 
     message_id: str
     correlation_id: str

@@ -81,3 +81,22 @@ def test_bad_settings_name_the_variable() -> None:
         WorkerSettings.from_env({"JOB_MODULES": " , "})
     with pytest.raises(ConfigurationError, match="JOBS_QUEUE_URL"):
         HealthSettings.from_env({})
+
+
+def test_a_redriven_message_keeps_its_original_id_for_idempotency() -> None:
+    from queue_worker.dead_letter import original_message_id
+
+    first = sqs_record(message_id="first-delivery")
+    dead = dead_letter_message(first, ValueError("x"), datetime.now(UTC))
+    redriven = sqs_record(
+        message_id="new-id-after-redrive",
+        extra_attributes={
+            DEAD_LETTER_ATTRIBUTE: string_attribute(dead.attributes[DEAD_LETTER_ATTRIBUTE]["StringValue"])
+        },
+    )
+    assert original_message_id(redriven) == "first-delivery"
+    assert original_message_id(first) == "first-delivery"
+    broken = sqs_record(
+        message_id="m", extra_attributes={DEAD_LETTER_ATTRIBUTE: string_attribute("{not json")}
+    )
+    assert original_message_id(broken) == "m"

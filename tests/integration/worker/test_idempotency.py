@@ -1,0 +1,70 @@
+"""Powertools idempotency on a moto DynamoDB table: side effects once per key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+
+from queue_worker.idempotency import dynamodb_runner
+
+
+@pytest.fixture
+def table(aws: None) -> Iterator[str]:
+    import boto3
+
+    boto3.client("dynamodb", region_name="eu-west-1").create_table(
+        TableName="it-idempotency",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb_runner.cache_clear()
+    yield "it-idempotency"
+    dynamodb_runner.cache_clear()
+
+
+def test_the_action_runs_once_per_key_and_replays_its_result(table: str, lambda_context: Any) -> None:
+    runner = dynamodb_runner(table, 3600)
+    runner.register_lambda_context(lambda_context)
+    effects: list[str] = []
+
+    def action(name: str) -> Any:
+        def run() -> dict[str, str]:
+            effects.append(name)
+            return {"done": name}
+
+        return run
+
+    assert runner("checksum:m-1", action("first")) == {"done": "first"}
+    assert runner("checksum:m-1", action("second")) == {"done": "first"}
+    assert runner("checksum:m-2", action("third")) == {"done": "third"}
+    assert effects == ["first", "third"]
+
+
+def test_a_failed_action_can_run_again(table: str) -> None:
+    runner = dynamodb_runner(table, 3600)
+    attempts: list[int] = []
+
+    def flaky() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise TimeoutError("first attempt fails")
+        return "ok"
+
+    with pytest.raises(TimeoutError):
+        runner("job:k", flaky)
+    assert runner("job:k", flaky) == "ok"
+    assert len(attempts) == 2
+
+
+def test_a_key_in_progress_elsewhere_raises_so_the_record_is_retried(table: str) -> None:
+    runner = dynamodb_runner(table, 3600)
+
+    def reentrant() -> object:
+        return runner("job:same", lambda: "inner")
+
+    with pytest.raises(IdempotencyAlreadyInProgressError):
+        runner("job:same", reentrant)
