@@ -1,19 +1,21 @@
 """Health Lambda behind a Function URL: ``GET /health`` (dependencies) and ``GET /health/live`` (no AWS).
 
-Thin: routing and response shaping only; the checks live in ``queue_worker.health``.
+Thin: wiring only. Checks, caching and HTTP shaping live in ``queue_worker.health``; the contract
+(check keys, statuses, codes) is docs/health.md.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
-
+from queue_worker.adapters.aws_clients import health_sqs_client
+from queue_worker.adapters.cloudwatch_metrics import CloudWatchQueueMetrics
+from queue_worker.adapters.lambda_mappings import LambdaEventSourceMappings
 from queue_worker.adapters.sqs_queue import SqsJobQueue
-from queue_worker.health.checks import jobs_queue_checks
-from queue_worker.health.document import CONTENT_TYPE, HTTP_STATUS, CheckResult, health_document
+from queue_worker.health.document import health_document, problem_document
+from queue_worker.health.http import FunctionUrlResponse, route_request
+from queue_worker.health.monitor import HealthDependencies, HealthMonitor
 from queue_worker.observability import logger, tracer
 from queue_worker.settings import health_settings
 
@@ -23,38 +25,47 @@ if TYPE_CHECKING:
 SERVICE_ID = "sqs-lambda-worker"
 REQUEST_ID_HEADER = "x-cdp-request-id"
 
-app = LambdaFunctionUrlResolver()
-
 
 @cache
-def _jobs_queue() -> SqsJobQueue:
-    """The jobs queue adapter, created on the first deep check."""
-    return SqsJobQueue(health_settings().jobs_queue_url)
+def monitor() -> HealthMonitor:
+    """The cached checks, built on the first deep check (never at import). Tests replace this seam."""
+    settings = health_settings()
+    client = health_sqs_client()
+    dead_letter_url = settings.dead_letter_queue_url
+    deps = HealthDependencies(
+        jobs_queue=SqsJobQueue(settings.jobs_queue_url, client),
+        dead_letter_queue=SqsJobQueue(dead_letter_url, client) if dead_letter_url else None,
+        mappings=LambdaEventSourceMappings(),
+        metrics=CloudWatchQueueMetrics(),
+    )
+    return HealthMonitor.from_settings(settings, deps)
 
 
-def _respond(results: list[CheckResult], cache_seconds: float) -> Response[str]:
-    """Serialise a health document with its status code and caching header."""
-    document = health_document(results, release_id=health_settings().release_id, service_id=SERVICE_ID)
-    status = document["status"]
-    assert status in HTTP_STATUS
-    return Response(
-        status_code=HTTP_STATUS[status],
-        content_type=CONTENT_TYPE,
-        body=json.dumps(document),
-        headers={"Cache-Control": f"max-age={int(cache_seconds)}"},
+def _document(results: list[Any]) -> dict[str, object]:
+    settings = health_settings()
+    return health_document(
+        results, release_id=settings.release_id, service_id=SERVICE_ID, version=settings.version
     )
 
 
-@app.get("/health/live")
-def live() -> Response[str]:
+def _problem(output: str) -> dict[str, object]:
+    settings = health_settings()
+    return problem_document(
+        output, release_id=settings.release_id, service_id=SERVICE_ID, version=settings.version
+    )
+
+
+def _live() -> tuple[dict[str, object], float]:
     """Liveness: the function runs. No AWS call."""
-    return _respond([], cache_seconds=0)
+    return _document([]), 0
 
 
-@app.get("/health")
-def health() -> Response[str]:
-    """Readiness: the queue the worker drains is reachable, with its depth."""
-    return _respond(jobs_queue_checks(_jobs_queue()), cache_seconds=health_settings().cache_seconds)
+def _health() -> tuple[dict[str, object], float]:
+    """Readiness: queues, DLQ, event source mapping, oldest message age (cached)."""
+    return _document(monitor().results()), health_settings().cache_seconds
+
+
+VIEWS = {"/health": _health, "/health/live": _live}
 
 
 def _correlation_id(event: dict[str, Any]) -> str | None:
@@ -65,7 +76,13 @@ def _correlation_id(event: dict[str, Any]) -> str | None:
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> FunctionUrlResponse:  # noqa: ARG001
     """Entry point named in template.yaml (``health_handler.lambda_handler``)."""
     logger.set_correlation_id(_correlation_id(event))
-    return app.resolve(event, context)
+    method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "GET"))
+    path = str(event.get("rawPath") or "/")
+    response = route_request(method, path, VIEWS, _problem)
+    logger.info(
+        "health request", extra={"method": method, "path": path, "status_code": response["statusCode"]}
+    )
+    return response

@@ -1,4 +1,8 @@
-"""Dependency checks. Each returns results and never raises: a failure becomes a ``fail`` result."""
+"""Queue checks (GetQueueAttributes). Each returns results and never raises: a failure is a result.
+
+Keys: ``jobs-queue:reachable``, ``jobs-queue:visibleMessages``, ``jobs-queue:inFlightMessages`` and
+``dead-letter-queue:messages`` (visible + in flight; ``warn`` above zero).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from queue_worker.health.document import CheckResult
 from queue_worker.observability import logger
 
 type Clock = Callable[[], datetime]
+
+NO_DLQ = "not checked: no dead-letter queue configured"
 
 
 def utc_now() -> datetime:
@@ -65,3 +71,32 @@ def _count(attributes: dict[str, str], name: str) -> int:
         return int(attributes.get(name, "0"))
     except ValueError:
         return 0
+
+
+def dead_letter_queue_checks(
+    queue: QueueAttributesReader | None, clock: Clock = utc_now
+) -> list[CheckResult]:
+    """Messages in the DLQ (visible + in flight): ``warn`` above zero, ``fail`` when unreachable.
+
+    Unreachable is ``fail`` because the DLQ is part of the deployment: without it the worker cannot
+    dead-letter permanent failures and poison messages stay in the jobs queue. No DLQ configured
+    (``DEAD_LETTER_QUEUE_URL`` unset) is ``warn``: nothing says where dead letters go.
+    """
+    component, measurement = "dead-letter-queue", "messages"
+    if queue is None:
+        return [CheckResult(component, measurement, "warn", None, "messages", clock(), NO_DLQ)]
+    try:
+        attributes = queue.attributes(
+            ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        )
+    except QueueUnavailableError as exc:
+        logger.warning("health check: dead-letter queue unreachable", extra={"reason": str(exc)})
+        return [CheckResult(component, measurement, "fail", None, "messages", clock(), "queue unreachable")]
+    depth = _count(attributes, "ApproximateNumberOfMessages") + _count(
+        attributes, "ApproximateNumberOfMessagesNotVisible"
+    )
+    if depth > 0:
+        return [
+            CheckResult(component, measurement, "warn", depth, "messages", clock(), "dead letters waiting")
+        ]
+    return [CheckResult(component, measurement, "pass", 0, "messages", clock())]

@@ -71,3 +71,16 @@ def health_document(
         "description": "SQS worker health: queue reachability and flow",
         "checks": checks,
     }
+
+
+def problem_document(
+    output: str, *, release_id: str, service_id: str, version: str = "1"
+) -> dict[str, object]:
+    """A ``fail`` document for requests we refuse (unknown path, wrong method); ``output`` is ours."""
+    return {
+        "status": "fail",
+        "version": version,
+        "releaseId": release_id,
+        "serviceId": service_id,
+        "output": output,
+    }
