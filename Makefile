@@ -43,6 +43,7 @@ template: ## cfn-lint, sam validate --lint, sam build (arm64), checkov
 	$(VENV_BIN)/cfn-lint template.yaml
 	$(TOOLS_BIN)/sam validate --lint
 	source .tools.env && PATH="$$PYTHON313_DIR:$$PATH" $(TOOLS_BIN)/sam build --cached --parallel
+	$(VENV_BIN)/python devtools/check_build.py .aws-sam/build
 	$(TOOLS_BIN)/checkov --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
 layer-requirements: ## Re-export layers/common/requirements.txt from uv.lock
