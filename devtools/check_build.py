@@ -25,7 +25,7 @@ def elf_machine(path: Path) -> int | None:
 
 def problems(build_dir: Path) -> list[str]:
     """Everything in ``build_dir`` that would not run on Lambda arm64."""
-    template = yaml.load((build_dir / "template.yaml").read_text(), Loader=yaml.BaseLoader)
+    template = yaml.safe_load((build_dir / "template.yaml").read_text())
     found: list[str] = []
     architectures = (template.get("Globals", {}).get("Function", {}) or {}).get("Architectures")
     for name, resource in template["Resources"].items():
@@ -33,9 +33,10 @@ def problems(build_dir: Path) -> list[str]:
         if resource["Type"] == "AWS::Serverless::Function":
             if (properties.get("Architectures") or architectures) != ["arm64"]:
                 found.append(f"{name}: Architectures is not [arm64]")
-        elif resource["Type"] == "AWS::Serverless::LayerVersion":
-            if properties.get("CompatibleArchitectures") != ["arm64"]:
-                found.append(f"{name}: CompatibleArchitectures is not [arm64]")
+        elif resource["Type"] == "AWS::Serverless::LayerVersion" and properties.get(
+            "CompatibleArchitectures"
+        ) != ["arm64"]:
+            found.append(f"{name}: CompatibleArchitectures is not [arm64]")
     for library in build_dir.rglob("*.so*"):
         machine = elf_machine(library)
         if machine is not None and machine != EM_AARCH64:
