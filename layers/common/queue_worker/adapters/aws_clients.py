@@ -47,7 +47,7 @@ def health_client_config() -> Config:
     return Config(
         connect_timeout=HEALTH_CONNECT_TIMEOUT_SECONDS,
         read_timeout=HEALTH_READ_TIMEOUT_SECONDS,
-        retries={"max_attempts": HEALTH_MAX_ATTEMPTS, "mode": "standard"},
+        retries={"total_max_attempts": HEALTH_MAX_ATTEMPTS, "mode": "standard"},
     )
 
 
