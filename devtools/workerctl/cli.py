@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from workerctl.errors import UserError
 
 # Subcommand modules, in --help order. Add a module here to add a subcommand.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("workerctl.health_command",)
 
 
 def build_parser() -> argparse.ArgumentParser:

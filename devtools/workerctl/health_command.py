@@ -1,0 +1,138 @@
+"""``workerctl health``: probe a /health endpoint, print a summary, exit 0 (pass/warn), 1 (fail), 2 (error).
+
+A Lambda Function URL (``<id>.lambda-url.<region>.on.aws``) is signed with SigV4 (service ``lambda``,
+credentials from the default chain), as ``AuthType: AWS_IAM`` requires; localhost never is. The exit
+code makes it usable as a deploy-pipeline gate or a container health check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+from workerctl.errors import UserError
+
+DEFAULT_URL = "http://localhost:8085/health"
+_FUNCTION_URL_HOST = re.compile(r"^[a-z0-9]+\.lambda-url\.([a-z0-9-]+)\.on\.aws$")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_STATUSES = ("pass", "warn", "fail")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``health`` subcommand."""
+    parser = subparsers.add_parser(
+        "health",
+        help="check a /health endpoint (exit 0 pass/warn, 1 fail, 2 unreachable)",
+        description=__doc__,
+    )
+    parser.add_argument("--url", default=DEFAULT_URL, help=f"endpoint to probe (default {DEFAULT_URL})")
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait (default 5)")
+    parser.add_argument("--no-sign", action="store_true", help="never sign (a URL with AuthType NONE)")
+    parser.add_argument("--region", help="signing region (default: parsed from the Function URL host)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Probe, print, and map the overall status to the exit code."""
+    url = _checked_url(args.url)
+    if args.timeout <= 0:
+        raise UserError("--timeout must be positive")
+    headers = {"Accept": "application/health+json"}
+    region = None if args.no_sign else signing_region(url, args.region)
+    if region is not None:
+        headers = sign(url, region, headers)
+    status_code, body = fetch(url, headers, args.timeout)
+    document = _health_document(status_code, body)
+    print(summary(document, status_code))
+    return 1 if document["status"] == "fail" else 0
+
+
+def _checked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise UserError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def signing_region(url: str, region: str | None = None) -> str | None:
+    """The SigV4 region when ``url`` is a Lambda Function URL, else None (localhost, other hosts)."""
+    host = (urlsplit(url).hostname or "").lower()
+    match = _FUNCTION_URL_HOST.match(host)
+    if host in _LOCAL_HOSTS or match is None:
+        return None
+    return region or match.group(1)
+
+
+def sign(url: str, region: str, headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` plus SigV4 ``Authorization``/``X-Amz-Date`` (and the session token, if any)."""
+    import botocore.session  # noqa: PLC0415 - only signed probes pay for botocore
+    from botocore.auth import SigV4Auth  # noqa: PLC0415
+    from botocore.awsrequest import AWSRequest  # noqa: PLC0415
+
+    credentials = botocore.session.get_session().get_credentials()
+    if credentials is None:
+        raise UserError("no AWS credentials found to sign the Function URL request (or pass --no-sign)")
+    request = AWSRequest(method="GET", url=url, headers=headers)
+    SigV4Auth(credentials.get_frozen_credentials(), "lambda", region).add_auth(request)
+    return {str(name): str(value) for name, value in request.headers.items()}
+
+
+def fetch(url: str, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
+    """GET ``url``: the status and body, also for 4xx/5xx; unreachable is a :class:`UserError`."""
+    handlers = [urllib.request.ProxyHandler({})] if urlsplit(url).hostname in _LOCAL_HOSTS else []
+    opener = urllib.request.build_opener(*handlers)
+    request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310 - scheme checked
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise UserError(f"{url} unreachable: {reason}") from exc
+
+
+def _health_document(status_code: int, body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or document.get("status") not in _STATUSES:
+        raise UserError(f"HTTP {status_code}: the answer is not a health document")
+    return document
+
+
+def summary(document: dict[str, Any], status_code: int) -> str:
+    """Overall status, then one line per check: status, key, value and unit, output."""
+    lines = [
+        f"health: {document['status']} (HTTP {status_code}; release {document.get('releaseId', '-')}, "
+        f"version {document.get('version', '-')})"
+    ]
+    if document.get("output"):
+        lines.append(f"  {document['output']}")
+    checks = document.get("checks") or {}
+    width = max((len(key) for key in checks), default=0)
+    for key, items in checks.items():
+        for item in items if isinstance(items, list) else []:
+            value = _value(item.get("observedValue"), item.get("observedUnit"))
+            note = f"  ({item['output']})" if item.get("output") else ""
+            lines.append(f"  {item.get('status', '?'):<4}  {key:<{width}}  {value}{note}")
+    return "\n".join(lines)
+
+
+def _value(value: object, unit: object) -> str:
+    if value is None:
+        return "-"
+    text = (
+        str(value).lower()
+        if isinstance(value, bool)
+        else f"{value:g}"
+        if isinstance(value, float)
+        else str(value)
+    )
+    return f"{text} {unit}" if unit else text
