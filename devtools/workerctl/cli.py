@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from workerctl.errors import UserError
 
 # Subcommand modules, in --help order. Add a module here to add a subcommand.
-COMMAND_MODULES: tuple[str, ...] = ("workerctl.health_command",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "workerctl.run_command",
+    "workerctl.send_command",
+    "workerctl.queues_command",
+    "workerctl.health_command",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,71 @@
+"""From a template function to warm child processes: environment, sys.path and the slot pool."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workerctl.function_child import ChildSetup
+from workerctl.function_runner import FunctionPool, FunctionSlot, LogSink
+
+if TYPE_CHECKING:
+    from workerctl.template_model import FunctionSpec, TemplateModel
+
+DEVTOOLS_DIR = Path(__file__).resolve().parent.parent
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+
+
+def runtime_environment(function: FunctionSpec, region: str, endpoint_url: str | None) -> dict[str, str]:
+    """What Lambda sets besides the template's variables; emulator endpoint and fake keys when local."""
+    environment = {
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    if endpoint_url is not None:
+        environment |= {"AWS_ENDPOINT_URL": endpoint_url, **FAKE_CREDENTIALS}
+    return environment
+
+
+def layer_paths(model: TemplateModel, function_logical_id: str) -> list[str]:
+    """Content folders of the function's layers (``layers/common`` here), as Lambda's /opt/python."""
+    resource = model.template["Resources"][function_logical_id]
+    globals_ = (model.template.get("Globals") or {}).get("Function") or {}
+    refs = [*globals_.get("Layers", []), *(resource.get("Properties") or {}).get("Layers", [])]
+    paths = []
+    for ref in refs:
+        logical_id = ref.get("Ref") if isinstance(ref, Mapping) else None
+        layer = model.template["Resources"].get(logical_id) if logical_id else None
+        content = ((layer or {}).get("Properties") or {}).get("ContentUri")
+        if isinstance(content, str):
+            folder = (model.root / content).resolve()
+            paths.append(str(folder / "python") if (folder / "python").is_dir() else str(folder))
+    return paths
+
+
+def child_setup(
+    function: FunctionSpec,
+    environment: dict[str, str],
+    sys_paths: list[str],
+) -> ChildSetup:
+    """The picklable description of one slot process."""
+    module, _, attribute = function.handler.rpartition(".")
+    return ChildSetup(
+        module=module,
+        function=attribute,
+        function_name=function.name,
+        function_arn=function.arn,
+        memory_mb=function.memory_mb,
+        sys_paths=(str(function.code_uri), *sys_paths, str(DEVTOOLS_DIR)),
+        environment=environment,
+    )
+
+
+def function_pool(setup: ChildSetup, timeout_s: float, size: int, log_sink: LogSink) -> FunctionPool:
+    """``size`` slots of the same function (not started)."""
+    return FunctionPool([FunctionSlot(setup, timeout_s, log_sink) for _ in range(size)])

@@ -1,0 +1,129 @@
+"""``workerctl run``: the whole system on this machine, without Docker or an AWS account.
+
+An embedded moto server (SQS on ``--emulator-port``, default 4566), the queues from template.yaml,
+an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
+(``PORT`` or ``--port``). Ctrl-C or SIGTERM stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from workerctl.cli_common import DEFAULT_REGION
+from workerctl.errors import UserError
+from workerctl.runtime import LocalRuntime, RuntimeOptions
+from workerctl.samconfig import parse_overrides
+from workerctl.status import Console
+
+DEFAULT_HEALTH_PORT = 8085
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``run`` subcommand."""
+    parser = subparsers.add_parser(
+        "run",
+        help="run the worker locally (emulator, poller, /health)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--template", type=Path, default=Path("template.yaml"), help="SAM template")
+    parser.add_argument("--config-file", type=Path, default=Path("samconfig.toml"), help="samconfig file")
+    parser.add_argument(
+        "--env", default="dev", help="samconfig environment: stack name, overrides (default: dev)"
+    )
+    parser.add_argument(
+        "--parameter-overrides",
+        nargs="+",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameters, applied after samconfig's (e.g. MaxReceiveCount=2)",
+    )
+    parser.add_argument("--region", default=DEFAULT_REGION, help=f"region (default: {DEFAULT_REGION})")
+    parser.add_argument(
+        "--endpoint-url",
+        help="use this SQS endpoint instead of the embedded emulator; "
+        "'aws' for real AWS with your credentials",
+    )
+    parser.add_argument("--queue-url", help="with --endpoint-url: the queue to drain (default: by name)")
+    parser.add_argument(
+        "--emulator-port", type=int, default=4566, help="embedded emulator port (default: 4566)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", DEFAULT_HEALTH_PORT)),
+        help="/health port (default: $PORT or 8085)",
+    )
+    parser.add_argument("--no-demo", dest="demo", action="store_false", help="do not enqueue the demo jobs")
+    parser.add_argument(
+        "--fast-retries",
+        action="store_true",
+        help="lower queue visibility timeouts to 5 s so retries show within seconds",
+    )
+    parser.add_argument("--poll-wait", type=float, default=20.0, help="long-poll seconds, 0-20 (default: 20)")
+    parser.set_defaults(func=run)
+
+
+def options_from(args: argparse.Namespace) -> RuntimeOptions:
+    """The runtime options ``args`` ask for."""
+    if args.queue_url and not args.endpoint_url:
+        raise UserError("--queue-url needs --endpoint-url (the embedded emulator creates its own queues)")
+    if not 0 <= args.poll_wait <= 20:
+        raise UserError("--poll-wait must be between 0 and 20 seconds")
+    return RuntimeOptions(
+        template=args.template,
+        samconfig=args.config_file,
+        env=args.env,
+        parameter_overrides=parse_overrides(args.parameter_overrides),
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        queue_url=args.queue_url,
+        emulator_port=args.emulator_port,
+        health_port=args.port,
+        demo=args.demo,
+        fast_retries=args.fast_retries,
+        poll_wait_seconds=args.poll_wait,
+    )
+
+
+def describe(runtime: LocalRuntime) -> str:
+    """The start-up banner: where things are and how to talk to them."""
+    endpoint = runtime.endpoint_url or "AWS"
+    lines = [f"workerctl: SQS endpoint {endpoint}"]
+    lines += [f"workerctl: queue {logical_id}: {url}" for logical_id, url in runtime.queue_urls.items()]
+    if runtime.health_url:
+        lines.append(f"workerctl: health {runtime.health_url}/health")
+    lines.append(
+        f'workerctl: try `workerctl send --type checksum --payload \'{{"text": "hi"}}\' '
+        f"--endpoint-url {endpoint}`; Ctrl-C stops"
+    )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start, serve until Ctrl-C or SIGTERM, stop cleanly."""
+    console = Console()
+    runtime = LocalRuntime(options_from(args), console)
+    stop_requested = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
+    try:
+        console.log("workerctl: starting (template, emulator, function processes)...")
+        runtime.start()
+        console.log(describe(runtime))
+        try:
+            while not stop_requested.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        console.log("workerctl: stopping; batches in flight finish first")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        runtime.stop()
+    sys.stdout.write(f"workerctl: stopped. {runtime.stats.line()}\n")
+    return 0

@@ -1,0 +1,227 @@
+"""The local runtime: emulator, queues from template.yaml, event source mapping pollers, /health.
+
+:class:`LocalRuntime` is what ``workerctl run`` drives and what the e2e tests start in-process.
+``start()`` brings everything up (or raises :class:`UserError`); ``stop()`` stops polling, lets
+batches in flight finish (each bounded by the function's Timeout), then stops the servers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workerctl.aws import sqs_client
+from workerctl.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
+from workerctl.esm_poller import EventSourcePoller, PollTarget
+from workerctl.function_runner import FunctionPool
+from workerctl.function_setup import child_setup, function_pool, layer_paths, runtime_environment
+from workerctl.health_server import HealthServer
+from workerctl.samconfig import load_environment
+from workerctl.status import Console, RuntimeStats
+from workerctl.template_model import FunctionSpec, TemplateModel
+from workerctl.template_sections import load_model
+
+DEMO_JOB_MODULE = "workerctl.demo_jobs"
+FAST_RETRY_VISIBILITY_SECONDS = 5
+STOP_GRACE_SECONDS = 5.0
+PLAIN_STATUS_FACTOR = 10  # without a TTY, print the status line every 10 intervals (and only if changed)
+# Successes, a transient failure retried until its third receive (workerctl.demo_jobs), a permanent one.
+DEMO_JOBS: tuple[tuple[str, object], ...] = (
+    ("checksum", {"text": "hello from the local runtime"}),
+    ("checksum", {"text": "a second job", "algorithm": "blake2b"}),
+    ("demo.flaky", {"succeed_on_receive": 3}),
+    ("demo.no_such_job", {"note": "unknown type: fails permanently and ends in the DLQ"}),
+)
+
+
+@dataclass(frozen=True)
+class RuntimeOptions:
+    """Everything ``workerctl run`` can set. ``endpoint_url``: None = embedded emulator, "aws" = AWS."""
+
+    template: Path = Path("template.yaml")
+    samconfig: Path = Path("samconfig.toml")
+    env: str = "dev"
+    parameter_overrides: dict[str, str] = field(default_factory=dict)
+    region: str = "eu-west-1"
+    endpoint_url: str | None = None
+    queue_url: str | None = None
+    host: str = "127.0.0.1"
+    emulator_port: int = 4566
+    health_port: int = 8085
+    demo: bool = True
+    fast_retries: bool = False
+    poll_wait_seconds: float = 20.0
+    status_interval_seconds: float = 1.0
+    extra_job_modules: tuple[str, ...] = ()
+    extra_sys_paths: tuple[str, ...] = ()
+
+
+class LocalRuntime:
+    """One running local system; see the module docstring."""
+
+    def __init__(self, options: RuntimeOptions, console: Console | None = None) -> None:
+        self.options = options
+        self.console = console or Console()
+        self.stats = RuntimeStats()
+        self.queue_urls: dict[str, str] = {}
+        self.health_url: str | None = None
+        self.endpoint_url: str | None = None
+        self.pools: dict[str, FunctionPool] = {}
+        self._emulator: EmbeddedEmulator | None = None
+        self._pollers: list[EventSourcePoller] = []
+        self._health: HealthServer | None = None
+        self._stopped = threading.Event()
+        self._client: Any = None
+        self._dlq_url: str | None = None
+        self._max_timeout = 0.0
+
+    def start(self) -> None:
+        """Bring everything up; on failure, tear down what was started and re-raise."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        options = self.options
+        environment = load_environment(options.samconfig, options.env)
+        model = load_model(
+            options.template,
+            stack_name=environment.stack_name,
+            region=options.region,
+            overrides=(environment.parameter_overrides, options.parameter_overrides),
+        )
+        self._connect(model)
+        functions = model.functions()
+        for function in functions:
+            self._wire(model, function)
+        FunctionPool.start_all(list(self.pools.values()))
+        for poller in self._pollers:
+            poller.start()
+        if self._health is not None:
+            self._health.start()
+        threading.Thread(target=self._status_loop, name="status", daemon=True).start()
+        if options.demo:
+            self.send_demo_jobs()
+
+    def _connect(self, model: TemplateModel) -> None:
+        """Start or reach the SQS endpoint and record every queue's URL in the model."""
+        options = self.options
+        if options.endpoint_url is None:
+            self._emulator = EmbeddedEmulator(options.host, options.emulator_port)
+            self.endpoint_url = self._emulator.start()
+        elif options.endpoint_url != "aws":
+            self.endpoint_url = options.endpoint_url
+        self._client = sqs_client(self.endpoint_url, options.region, local=options.endpoint_url != "aws")
+        if self._emulator is not None:
+            visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
+            queues = create_queues(self._client, model.queues, visibility)
+            create_tables(sqs_client(self.endpoint_url, options.region, service="dynamodb"), model.tables)
+        else:
+            polled = {
+                e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
+            }
+            explicit = dict.fromkeys(polled, options.queue_url) if options.queue_url else {}
+            queues = lookup_queues(
+                self._client, model.queues, {k: v for k, v in explicit.items() if v}, polled
+            )
+        for logical_id, (url, arn) in queues.items():
+            model.set_queue_url(logical_id, url, arn)
+            self.queue_urls[logical_id] = url
+        self._dlq_url = self._dead_letter_url(model)
+
+    def _dead_letter_url(self, model: TemplateModel) -> str | None:
+        """The URL of the queue some polled queue redrives to (for the status line)."""
+        for queue in model.queues:
+            target = json.loads(queue.attributes.get("RedrivePolicy", "{}")).get("deadLetterTargetArn")
+            for other in model.queues:
+                if other.arn == target and other.logical_id in self.queue_urls:
+                    return self.queue_urls[other.logical_id]
+        return None
+
+    def _wire(self, model: TemplateModel, function: FunctionSpec) -> None:
+        """Pools and pollers for the function's SQS events; the HTTP server for a Function URL."""
+        options = self.options
+        environment = {
+            **runtime_environment(function, options.region, self.endpoint_url),
+            **function.environment,
+        }
+        if "JOB_MODULES" in environment:
+            extra = (DEMO_JOB_MODULE, *options.extra_job_modules)
+            environment["JOB_MODULES"] = ",".join([environment["JOB_MODULES"], *extra])
+        setup = child_setup(
+            function, environment, [*layer_paths(model, function.logical_id), *options.extra_sys_paths]
+        )
+        for event in function.sqs_events:
+            url = self.queue_urls.get(event.queue_logical_id or "")
+            if not event.enabled or url is None:
+                continue
+            pool = function_pool(setup, function.timeout, event.maximum_concurrency, self.console.log)
+            self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
+            target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
+            self._pollers.append(
+                EventSourcePoller(self._client, target, pool.invoke, self.stats, self.console.log)
+            )
+        if function.has_url and self._health is None:
+            size = min(function.reserved_concurrency or 2, 2)
+            pool = function_pool(setup, function.timeout, size, self.console.log)
+            self._add_pool(function.logical_id, pool, function.timeout)
+            self._health = HealthServer(options.host, options.health_port, pool.invoke)
+            self.health_url = self._health.url
+
+    def _add_pool(self, key: str, pool: FunctionPool, timeout: float) -> None:
+        self.pools[key] = pool
+        self._max_timeout = max(self._max_timeout, timeout)
+
+    def send_demo_jobs(self) -> None:
+        """Enqueue the demo jobs: successes, a retried one and a dead-lettered one."""
+        queue_url = next(iter(self.polled_queue_urls()), None)
+        for index, (job_type, payload) in enumerate(DEMO_JOBS, start=1):
+            if queue_url is not None:
+                self._client.send_message(
+                    QueueUrl=queue_url,
+                    MessageBody=json.dumps({"type": job_type, "payload": payload}),
+                    MessageAttributes={
+                        "CorrelationId": {"DataType": "String", "StringValue": f"demo-{index}"}
+                    },
+                )
+
+    def polled_queue_urls(self) -> list[str]:
+        """URLs of the queues the pollers drain."""
+        return [poller.target.queue_url for poller in self._pollers]
+
+    def _status_loop(self) -> None:
+        interval = self.options.status_interval_seconds * (1 if self.console.is_tty else PLAIN_STATUS_FACTOR)
+        while not self._stopped.wait(interval):
+            if self._dlq_url is not None:
+                try:
+                    attributes = self._client.get_queue_attributes(
+                        QueueUrl=self._dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
+                    )["Attributes"]
+                    self.stats.dlq_depth = int(attributes["ApproximateNumberOfMessages"])
+                except Exception:
+                    self.stats.dlq_depth = None
+            self.console.status(self.stats.line())
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until :meth:`stop` has run (True) or ``timeout`` passed (False)."""
+        return self._stopped.wait(timeout)
+
+    def stop(self) -> None:
+        """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers."""
+        for poller in self._pollers:
+            poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
+        self._stopped.set()
+        if self._health is not None:
+            self._health.stop()
+            self._health = None
+        for pool in self.pools.values():
+            pool.stop()
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None
+        self.console.close()

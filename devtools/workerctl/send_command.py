@@ -1,0 +1,124 @@
+"""``workerctl send``: enqueue job envelopes (one type and payload, or a file of envelopes)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from workerctl.cli_common import add_connection_options, client_for, import_layer, queue_url
+from workerctl.errors import UserError
+
+MAX_BATCH = 10
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``send`` subcommand."""
+    parser = subparsers.add_parser("send", help="enqueue jobs", description=__doc__)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--type", dest="job_type", help="job type, e.g. checksum")
+    source.add_argument(
+        "--file", type=Path, help="JSON lines file or JSON array of {type, payload} envelopes"
+    )
+    parser.add_argument("--payload", default="null", help="payload JSON for --type (default: null)")
+    parser.add_argument("--correlation-id", help="CorrelationId message attribute (default: none)")
+    parser.add_argument("--count", type=int, default=1, help="send the --type job N times (default: 1)")
+    parser.add_argument("--queue-url", help="queue URL (default: <stack>-jobs looked up by name)")
+    add_connection_options(parser, endpoint_default="http://localhost:4566")
+    parser.set_defaults(func=run)
+
+
+def envelopes_from_file(path: Path) -> list[str]:
+    """Validated envelope bodies from a JSON array or JSON lines file; bad entries name their line."""
+    import_layer()
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from queue_worker.envelope import JobEnvelope, summarise_validation_error  # noqa: PLC0415
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            items = [(index, json.dumps(item)) for index, item in enumerate(json.loads(text), start=1)]
+        except ValueError as exc:
+            raise UserError(f"{path} is not a valid JSON array: {exc}") from exc
+        where = "item"
+    else:
+        items = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        where = "line"
+    bodies, problems = [], []
+    for number, raw in items:
+        try:
+            bodies.append(JobEnvelope.model_validate_json(raw).model_dump_json())
+        except ValidationError as exc:
+            problems.append(f"{where} {number}: {summarise_validation_error(exc)}")
+    if problems:
+        raise UserError(f"{path}: {len(problems)} invalid envelope(s): " + " | ".join(problems[:5]))
+    return bodies
+
+
+def envelopes_from_args(args: argparse.Namespace) -> list[str]:
+    """``--type``/``--payload``/``--count`` as validated bodies."""
+    import_layer()
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from queue_worker.envelope import JobEnvelope, summarise_validation_error  # noqa: PLC0415
+
+    try:
+        payload = json.loads(args.payload)
+    except ValueError as exc:
+        raise UserError(f"--payload is not valid JSON: {exc}") from exc
+    if args.count < 1:
+        raise UserError("--count must be at least 1")
+    try:
+        body = JobEnvelope(type=args.job_type, payload=payload).model_dump_json()
+    except ValidationError as exc:
+        raise UserError(f"invalid envelope: {summarise_validation_error(exc)}") from exc
+    return [body] * args.count
+
+
+def send_bodies(client: Any, url: str, bodies: list[str], correlation_id: str | None) -> int:
+    """SendMessageBatch in chunks of 10; FIFO queues get a group and a unique deduplication id."""
+    sent = 0
+    for start in range(0, len(bodies), MAX_BATCH):
+        entries = []
+        for index, body in enumerate(bodies[start : start + MAX_BATCH]):
+            entry: dict[str, Any] = {"Id": str(index), "MessageBody": body}
+            if correlation_id:
+                entry["MessageAttributes"] = {
+                    "CorrelationId": {"DataType": "String", "StringValue": correlation_id}
+                }
+            if url.endswith(".fifo"):
+                entry |= {
+                    "MessageGroupId": correlation_id or "workerctl",
+                    "MessageDeduplicationId": str(uuid.uuid4()),
+                }
+            entries.append(entry)
+        response = client.send_message_batch(QueueUrl=url, Entries=entries)
+        for failure in response.get("Failed", []):
+            raise UserError(
+                f"SendMessageBatch refused a message: {failure.get('Code')} {failure.get('Message')}"
+            )
+        sent += len(response.get("Successful", []))
+    return sent
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate first, then send; prints how many were sent and where."""
+    bodies = envelopes_from_file(args.file) if args.file else envelopes_from_args(args)
+    client = client_for(args)
+    url = queue_url(client, args)
+    try:
+        sent = send_bodies(client, url, bodies, args.correlation_id)
+    except (BotoCoreError, ClientError) as exc:
+        raise UserError(f"sending to {url} failed: {exc}") from exc
+    sys.stdout.write(f"sent {sent} job(s) to {url}\n")
+    return 0
