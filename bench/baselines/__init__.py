@@ -1,0 +1,1 @@
+"""The obvious alternatives, written the way the Powertools documentation shows them."""
