@@ -111,8 +111,8 @@ def test_oldest_age_query_and_latest_value() -> None:
                 },
             }
         ],
-        "StartTime": FIXED_NOW - timedelta(minutes=15),
-        "EndTime": FIXED_NOW,
+        "StartTime": FIXED_NOW - timedelta(minutes=14),
+        "EndTime": FIXED_NOW + timedelta(minutes=1),
         "ScanBy": "TimestampDescending",
     }
     stubber.add_response(

@@ -37,6 +37,9 @@ class CloudWatchQueueMetrics:
         None when CloudWatch has no datapoint in the look-back window (an idle queue, a new stack, or
         an emulator without metrics). Raises :class:`DependencyUnavailableError` when the call fails.
         """
+        # Whole minutes, ending after ``now``: aligned to the period (as CloudWatch advises) and
+        # sure to include the current minute's datapoint.
+        end = (now + timedelta(seconds=PERIOD_SECONDS)).replace(second=0, microsecond=0)
         try:
             response = self.client.get_metric_data(
                 MetricDataQueries=[
@@ -53,8 +56,8 @@ class CloudWatchQueueMetrics:
                         },
                     }
                 ],
-                StartTime=now - LOOKBACK,
-                EndTime=now,
+                StartTime=end - LOOKBACK,
+                EndTime=end,
                 ScanBy="TimestampDescending",
             )
         except ClientError as exc:
