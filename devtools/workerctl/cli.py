@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workerctl.send_command",
     "workerctl.queues_command",
     "workerctl.health_command",
+    "workerctl.dlq_command",
 )
 
 

@@ -1,0 +1,231 @@
+"""``workerctl dlq inspect|redrive|purge``: operate the jobs queue's dead-letter queue.
+
+Queues come from ``--queue-url``/``--source-queue-url`` or from the stack name (samconfig.toml):
+``<stack>-jobs-dlq`` and ``<stack>-jobs`` (``.fifo`` when the plain names do not exist). The default
+endpoint is the local runtime's emulator; ``--endpoint-url aws`` means AWS with the default credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+from workerctl import dlq_ops
+from workerctl.aws import sqs_client
+from workerctl.cli_common import DEFAULT_ENDPOINT, add_connection_options
+from workerctl.dlq_ops import Inspected, QueueRef, SqsQueues
+from workerctl.errors import UserError
+from workerctl.samconfig import load_environment
+
+MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit
+COLUMNS = (("MESSAGE ID", 36), ("SENT (UTC)", 25), ("RECEIVES", 8), ("TYPE", 20), ("ERROR", 70))
+
+
+def is_aws(endpoint_url: str) -> bool:
+    """True for ``aws`` or an ``*.amazonaws.com`` URL (move tasks exist there, not on moto)."""
+    return endpoint_url == "aws" or (urlparse(endpoint_url).hostname or "").endswith(".amazonaws.com")
+
+
+def make_queues(args: argparse.Namespace) -> SqsQueues:
+    """The adapter on a client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``."""
+    endpoint: str = args.endpoint_url
+    if not is_aws(endpoint) and urlparse(endpoint).scheme not in ("http", "https"):
+        raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
+    try:
+        return SqsQueues(
+            sqs_client(None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint))
+        )
+    except ValueError as exc:
+        raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc
+
+
+def resolve(queues: SqsQueues, args: argparse.Namespace, url: str | None, suffix: str) -> QueueRef:
+    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin.
+
+    Not ``cli_common.queue_url``: that one has no ``--stack`` and reads every ClientError (access
+    denied, throttling) as "not found"; the samconfig part is shared (``load_environment``).
+    """
+    if url:
+        return QueueRef(url)
+    stack = args.stack or load_environment(args.config_file, args.env).stack_name
+    name = f"{stack}-{suffix}"
+    for candidate in (name, f"{name}.fifo"):
+        if found := queues.find(candidate):
+            return found
+    raise UserError(
+        f"queue {name} (or {name}.fifo) not found at {args.endpoint_url}; check --stack/--env or pass a URL"
+    )
+
+
+def _cell(value: object, width: int) -> str:
+    text = " ".join(str("-" if value is None else value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(rows: list[Inspected]) -> str:
+    """The readable ``inspect`` table: one line per message, long values cut with an ellipsis."""
+    lines = ["  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()]
+    for row in rows:
+        values = (row.message_id, row.sent_at, row.receive_count, row.job_type, row.error)
+        lines.append(
+            "  ".join(_cell(v, w).ljust(w) for v, (_, w) in zip(values, COLUMNS, strict=True)).rstrip()
+        )
+    return "\n".join(lines)
+
+
+def confirm_purge(name: str, *, yes: bool, interactive: bool, ask: Callable[[str], str]) -> None:
+    """Return when the purge may go ahead; raise :class:`UserError` otherwise."""
+    if yes:
+        return
+    if not interactive:
+        raise UserError(f"refusing to purge {name}: not a terminal, so nobody confirmed; pass --yes")
+    try:
+        answer = ask(f"This deletes every message in {name}. Type the queue name to confirm: ")
+    except EOFError:
+        answer = ""
+    if answer.strip() != name:
+        raise UserError("the answer did not match the queue name; nothing purged")
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    queues = make_queues(args)
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    visible, in_flight = queues.counts(dlq)
+    rows = [dlq_ops.describe(message) for message in dlq_ops.sample(queues, dlq, args.limit)]
+    if args.json:
+        print(json.dumps({"kind": "queue", "queue": dlq.name, "visible": visible, "in_flight": in_flight}))
+        for row in rows:
+            print(json.dumps({"kind": "message", **asdict(row)}))
+        return 0
+    print(f"{dlq.name}: ~{visible} visible, ~{in_flight} in flight; sample of {len(rows)} (not consumed)")
+    if rows:
+        print(format_table(rows))
+    return 0
+
+
+def format_task(task: dict[str, object]) -> str:
+    """One ``--status`` line for a ListMessageMoveTasks result."""
+    started = task.get("StartedTimestamp")
+    when = (
+        datetime.fromtimestamp(int(str(started)) / 1000, UTC).isoformat(timespec="seconds")
+        if started
+        else "?"
+    )
+    to_move = task.get("ApproximateNumberOfMessagesToMove", "?")
+    line = f"{task.get('Status')}: moved {task.get('ApproximateNumberOfMessagesMoved', 0)} of {to_move}"
+    line += f", rate {task.get('MaxNumberOfMessagesPerSecond', 'auto')}/s, started {when}"
+    if task.get("TaskHandle"):
+        line += f", handle {task['TaskHandle']}"
+    return line + (f", failure: {task['FailureReason']}" if task.get("FailureReason") else "")
+
+
+def _tasks(args: argparse.Namespace, queues: SqsQueues) -> int:
+    if not is_aws(args.endpoint_url):
+        raise UserError(
+            "message move tasks exist on AWS only (--endpoint-url aws); locally redrive runs inline"
+        )
+    if args.cancel:
+        print(f"cancelling task; ~{queues.cancel_move_task(args.cancel)} message(s) moved so far")
+        return 0
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    tasks = queues.move_tasks(queues.attribute(dlq, "QueueArn"))
+    print("\n".join(format_task(task) for task in tasks) or f"no message move tasks for {dlq.name}")
+    return 0
+
+
+class Progress:
+    """Prints "moved N so far" to stderr at most once a second."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock, self._last = clock, clock()
+
+    def __call__(self, moved: int) -> None:
+        if self._clock() - self._last >= 1:
+            self._last = self._clock()
+            print(f"moved {moved} so far", file=sys.stderr, flush=True)
+
+
+def run_redrive(args: argparse.Namespace) -> int:
+    queues = make_queues(args)
+    if args.status or args.cancel:
+        return _tasks(args, queues)
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    source = resolve(queues, args, args.queue_url, "jobs")
+    use_task = is_aws(args.endpoint_url) and args.max is None
+    if args.dry_run:
+        how = "a StartMessageMoveTask" if use_task else "receive/send/delete"
+        count = queues.counts(dlq)[0] if args.max is None else min(args.max, queues.counts(dlq)[0])
+        print(f"dry run: would move ~{count} message(s) {dlq.name} -> {source.name} by {how}; nothing moved")
+        return 0
+    if use_task:
+        try:
+            handle = dlq_ops.start_move_task(queues, dlq, source, args.rate)
+        except dlq_ops.MoveTaskUnsupportedError:
+            print("the endpoint has no StartMessageMoveTask; moving messages here instead", file=sys.stderr)
+        else:
+            print(f"started message move task {dlq.name} -> {source.name}: {handle}")
+            return 0
+    moved = dlq_ops.redrive_locally(queues, dlq, source, rate=args.rate, limit=args.max, progress=Progress())
+    print(f"redrove {moved} message(s) from {dlq.name} to {source.name}")
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    queues = make_queues(args)
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    confirm_purge(dlq.name, yes=args.yes, interactive=sys.stdin.isatty(), ask=input)
+    visible, _ = queues.counts(dlq)
+    queues.purge(dlq)
+    print(f"purged {dlq.name} (~{visible} message(s); AWS may take up to 60 s to finish)")
+    return 0
+
+
+def _bounded(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(
+                f"must be between {low} and {high}" if high else f"must be >= {low}"
+            )
+        return value
+
+    return parse
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--queue-url", "--dlq-url", dest="dlq_url", help="DLQ URL (default: <stack>-jobs-dlq)"
+    )
+    parser.add_argument("--stack", help="stack name (default: stack_name of --env in samconfig.toml)")
+    add_connection_options(parser, endpoint_default=DEFAULT_ENDPOINT)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``dlq`` with its ``inspect``, ``redrive`` and ``purge`` subcommands."""
+    dlq = subparsers.add_parser("dlq", help="inspect, redrive or purge the dead-letter queue")
+    actions = dlq.add_subparsers(dest="dlq_action", metavar="ACTION", required=True)
+    inspect = actions.add_parser("inspect", help="count and sample DLQ messages without consuming them")
+    inspect.add_argument("--limit", type=_bounded(1), default=10, help="messages to sample (default 10)")
+    inspect.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    inspect.set_defaults(func=run_inspect)
+    redrive = actions.add_parser("redrive", help="move DLQ messages back to the jobs queue")
+    redrive.add_argument(
+        "--source-queue-url", dest="queue_url", help="the jobs queue's URL (default: <stack>-jobs by name)"
+    )
+    redrive.add_argument("--rate", type=_bounded(1, MAX_RATE), help="messages per second (1-500)")
+    redrive.add_argument("--max", type=_bounded(1), help="move at most this many (moves them client-side)")
+    redrive.add_argument("--dry-run", action="store_true", help="say what would move; move nothing")
+    redrive.add_argument("--status", action="store_true", help="list the DLQ's message move tasks (AWS)")
+    redrive.add_argument("--cancel", metavar="HANDLE", help="cancel a running message move task (AWS)")
+    redrive.set_defaults(func=run_redrive)
+    purge = actions.add_parser("purge", help="delete every message in the DLQ (asks first)")
+    purge.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    purge.set_defaults(func=run_purge)
+    for parser in (inspect, redrive, purge):
+        _common(parser)
