@@ -137,3 +137,11 @@ def test_settings_defaults_and_blank_values() -> None:
         HealthSettings.from_env({"JOBS_QUEUE_URL": "u/x", "JOBS_QUEUE_NAME": "named"}).jobs_queue_name
         == "named"
     )
+
+
+def test_malformed_counts_read_as_zero() -> None:
+    class Odd:
+        def attributes(self, names: list[str]) -> dict[str, str]:
+            return {"ApproximateNumberOfMessages": "many"}
+
+    assert _by_key(jobs_queue_checks(Odd(), clock))["jobs-queue:visibleMessages"] == ("pass", 0)  # type: ignore[arg-type]

@@ -255,3 +255,20 @@ def test_default_url_is_the_local_runtime() -> None:
         False,
         None,
     )
+
+
+def test_a_non_json_answer_is_exit_2(server: FakeHealthServer, capsys: pytest.CaptureFixture[str]) -> None:
+    server.status, server.body = 502, b"<html>Bad Gateway</html>"
+    assert cli.main(["health", "--url", f"http://127.0.0.1:{server.port}/health"]) == 2
+    assert "HTTP 502" in capsys.readouterr().err
+
+
+def test_a_refusal_document_shows_its_output(
+    server: FakeHealthServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.status = 404
+    server.body = json.dumps(
+        {"status": "fail", "version": "1", "releaseId": "dev", "output": "not found"}
+    ).encode()
+    assert cli.main(["health", "--url", f"http://127.0.0.1:{server.port}/nope"]) == 1
+    assert capsys.readouterr().out.splitlines()[1] == "  not found"
