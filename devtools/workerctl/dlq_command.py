@@ -93,11 +93,22 @@ def confirm_purge(name: str, *, yes: bool, interactive: bool, ask: Callable[[str
         raise UserError("the answer did not match the queue name; nothing purged")
 
 
+def _source_max_receive_count(queues: SqsQueues, args: argparse.Namespace) -> int | None:
+    """The jobs queue's maxReceiveCount, best effort: only when it can be named without guessing."""
+    if args.dlq_url and not args.queue_url:
+        return None  # an explicit DLQ: the stack's jobs queue may not be its source
+    try:
+        return queues.max_receive_count(resolve(queues, args, args.queue_url, "jobs"))
+    except UserError:
+        return None
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     queues = make_queues(args)
     dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
     visible, in_flight = queues.counts(dlq)
-    rows = [dlq_ops.describe(message) for message in dlq_ops.sample(queues, dlq, args.limit)]
+    limit = _source_max_receive_count(queues, args)
+    rows = [dlq_ops.describe(message, limit) for message in dlq_ops.sample(queues, dlq, args.limit)]
     if args.json:
         print(json.dumps({"kind": "queue", "queue": dlq.name, "visible": visible, "in_flight": in_flight}))
         for row in rows:
@@ -160,7 +171,7 @@ def run_redrive(args: argparse.Namespace) -> int:
     use_task = is_aws(args.endpoint_url) and args.max is None
     if args.dry_run:
         how = "a StartMessageMoveTask" if use_task else "receive/send/delete"
-        count = queues.counts(dlq)[0] if args.max is None else min(args.max, queues.counts(dlq)[0])
+        count = min(queues.counts(dlq)[0], args.max or sys.maxsize)
         print(f"dry run: would move ~{count} message(s) {dlq.name} -> {source.name} by {how}; nothing moved")
         return 0
     if use_task:
@@ -213,6 +224,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     inspect = actions.add_parser("inspect", help="count and sample DLQ messages without consuming them")
     inspect.add_argument("--limit", type=_bounded(1), default=10, help="messages to sample (default 10)")
     inspect.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    inspect.add_argument("--source-queue-url", dest="queue_url", help="jobs queue URL (its maxReceiveCount)")
     inspect.set_defaults(func=run_inspect)
     redrive = actions.add_parser("redrive", help="move DLQ messages back to the jobs queue")
     redrive.add_argument(

@@ -122,6 +122,14 @@ class SqsQueues:
             attributes = self._client.get_queue_attributes(QueueUrl=queue.url, AttributeNames=[name])  # type: ignore[list-item]
         return {str(key): value for key, value in attributes.get("Attributes", {}).items()}.get(name, "")
 
+    def max_receive_count(self, queue: QueueRef) -> int | None:
+        """``maxReceiveCount`` of ``queue``'s RedrivePolicy (None without one)."""
+        try:
+            policy = json.loads(self.attribute(queue, "RedrivePolicy") or "{}")
+            return int(policy["maxReceiveCount"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
     def counts(self, queue: QueueRef) -> tuple[int, int]:
         """Approximate (visible, in flight) message counts."""
         names: Any = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
@@ -245,16 +253,22 @@ def _dead_letter(message: Received) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def describe(message: Received) -> Inspected:
-    """The worker's ``DeadLetter`` metadata, or "moved by SQS" (receives before this inspection)."""
+def describe(message: Received, max_receive_count: int | None = None) -> Inspected:
+    """The worker's ``DeadLetter`` metadata, or "moved by SQS after N receives".
+
+    N is the jobs queue's ``max_receive_count`` when known (SQS moved the message after exactly that
+    many); else the DLQ's own count minus this inspection's receive (earlier inspections add to it).
+    """
     metadata = _dead_letter(message)
     sent = message.attributes.get("SentTimestamp")
     if metadata is not None:
         receives = int(metadata.get("receiveCount", 0))
         error = f"{metadata.get('errorType', 'Error')}: {metadata.get('errorMessage', '')}"
     else:
-        receives = max(int(message.attributes.get("ApproximateReceiveCount", "1")) - 1, 0)
-        error = f"moved by SQS after {receives} receives"
+        receives = max_receive_count or max(
+            int(message.attributes.get("ApproximateReceiveCount", "1")) - 1, 0
+        )
+        error = f"moved by SQS after {receives} receive{'' if receives == 1 else 's'}"
     return Inspected(
         message_id=message.message_id,
         sent_at=datetime.fromtimestamp(int(sent) / 1000, UTC).isoformat(timespec="seconds") if sent else None,
