@@ -167,7 +167,7 @@ class LocalRuntime:
                 EventSourcePoller(self._client, target, pool.invoke, self.stats, self.console.log)
             )
         if function.has_url and self._health is None:
-            size = min(function.reserved_concurrency or 2, 2)
+            size = 1  # one warm process answers probes; requests queue behind it
             pool = function_pool(setup, function.timeout, size, self.console.log)
             self._add_pool(function.logical_id, pool, function.timeout)
             self._health = HealthServer(options.host, options.health_port, pool.invoke)
