@@ -211,7 +211,7 @@ def _bounded(low: int, high: int | None = None) -> Callable[[str], int]:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--queue-url", "--dlq-url", dest="dlq_url", help="DLQ URL (default: <stack>-jobs-dlq)"
+        "--queue-url", "--dlq-url", dest="dlq_url", metavar="URL", help="DLQ URL (default: <stack>-jobs-dlq)"
     )
     parser.add_argument("--stack", help="stack name (default: stack_name of --env in samconfig.toml)")
     add_connection_options(parser, endpoint_default=DEFAULT_ENDPOINT)
@@ -224,11 +224,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     inspect = actions.add_parser("inspect", help="count and sample DLQ messages without consuming them")
     inspect.add_argument("--limit", type=_bounded(1), default=10, help="messages to sample (default 10)")
     inspect.add_argument("--json", action="store_true", help="JSON lines instead of a table")
-    inspect.add_argument("--source-queue-url", dest="queue_url", help="jobs queue URL (its maxReceiveCount)")
+    inspect.add_argument(
+        "--source-queue-url", dest="queue_url", metavar="URL", help="jobs queue URL (its maxReceiveCount)"
+    )
     inspect.set_defaults(func=run_inspect)
     redrive = actions.add_parser("redrive", help="move DLQ messages back to the jobs queue")
     redrive.add_argument(
-        "--source-queue-url", dest="queue_url", help="the jobs queue's URL (default: <stack>-jobs by name)"
+        "--source-queue-url",
+        dest="queue_url",
+        metavar="URL",
+        help="the jobs queue's URL (default: <stack>-jobs by name)",
     )
     redrive.add_argument("--rate", type=_bounded(1, MAX_RATE), help="messages per second (1-500)")
     redrive.add_argument("--max", type=_bounded(1), help="move at most this many (moves them client-side)")

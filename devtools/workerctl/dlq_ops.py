@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
+from workerctl.cli_common import import_layer
 from workerctl.errors import UserError
+from workerctl.sqs_event import lambda_record
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -230,6 +232,7 @@ class Inspected:
     job_type: str | None
     error: str
     group_id: str | None = None
+    correlation_id: str | None = None
     dead_letter: dict[str, Any] | None = None
 
 
@@ -251,6 +254,23 @@ def _dead_letter(message: Received) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def correlation_id(message: Received) -> str:
+    """The correlation id the worker logged for this job (search the logs with it).
+
+    The worker's own rule (``queue_worker.correlation``) on the message as Lambda would deliver it,
+    with the original message id for a message the worker dead-lettered (its DLQ id is a new one).
+    """
+    import_layer()
+    from queue_worker.correlation import correlation_id_for  # noqa: PLC0415 - layer path set just above
+    from queue_worker.dead_letter import original_message_id  # noqa: PLC0415
+
+    raw = {"MessageId": message.message_id, "ReceiptHandle": message.receipt_handle, "Body": message.body}
+    record = lambda_record(
+        {**raw, "Attributes": message.attributes, "MessageAttributes": message.message_attributes}, "", ""
+    )
+    return correlation_id_for({**record, "messageId": original_message_id(record)})
 
 
 def describe(message: Received, max_receive_count: int | None = None) -> Inspected:
@@ -276,6 +296,7 @@ def describe(message: Received, max_receive_count: int | None = None) -> Inspect
         job_type=job_type(message.body),
         error=error,
         group_id=message.attributes.get("MessageGroupId"),
+        correlation_id=correlation_id(message),
         dead_letter=metadata,
     )
 

@@ -69,6 +69,7 @@ def test_inspect_shows_worker_metadata_and_sqs_moves(
     worker = rows["demo.no_such_job"]
     assert worker["error"] == "KeyError: 'no such job'"
     assert worker["dead_letter"]["originalMessageId"] == original_id
+    assert worker["correlation_id"] == original_id
     assert worker["dead_letter"]["sourceQueue"] == "sqs-lambda-worker-test-jobs"
     assert rows[None]["error"] == "moved by SQS after 5 receives"
     assert rows[None]["dead_letter"] is None

@@ -37,6 +37,16 @@ def test_the_workers_dead_letter_metadata_is_shown() -> None:
     assert row.dead_letter is not None
     assert row.dead_letter["originalMessageId"] == "orig-1"
     assert row.sent_at == datetime.fromtimestamp(SENT_MS / 1000, UTC).isoformat(timespec="seconds")
+    assert row.correlation_id == "orig-1"  # what the worker logged: the first delivery's message id
+
+
+def test_correlation_id_follows_the_workers_rule() -> None:
+    record = sqs_record(message_id="orig-2", correlation_id="corr-2")
+    sent = dead_letter_message(record, ValueError("x"), datetime(2026, 11, 23, tzinfo=UTC))
+    assert describe(received(sent.body, sent.attributes)).correlation_id == "corr-2"
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    assert describe(received(AWSTraceHeader=trace)).correlation_id == "1-5759e988-bd862e3fe1be46a994272793"
+    assert describe(received()).correlation_id == "m-1"
 
 
 def test_a_message_moved_by_sqs_says_so_with_the_max_receive_count() -> None:
