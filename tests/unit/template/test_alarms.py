@@ -80,6 +80,9 @@ def test_every_alarm_dimension_references_a_resource_of_the_matching_type(templa
     problems = []
     for name, alarm in alarms.items():
         for dimension, value in dimensions(alarm).items():
+            if dimension not in expected:
+                problems.append(f"{name}: dimension {dimension} is not one this test knows")
+                continue
             resource_type, function, attribute = expected[dimension]
             target = reference_target(value)
             resource = template["Resources"].get(target or "", {})
