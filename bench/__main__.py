@@ -7,7 +7,15 @@ import importlib
 import time
 from pathlib import Path
 
-from bench.common import RATIO_COLUMNS, RESULTS_DIR, Report, ratio_rows, table, use_code_paths, use_lambda_environment
+from bench.common import (
+    RATIO_COLUMNS,
+    RESULTS_DIR,
+    Report,
+    ratio_rows,
+    table,
+    use_code_paths,
+    use_lambda_environment,
+)
 
 BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "size")
 

@@ -62,7 +62,7 @@ def noop_registry() -> Any:
     registry = JobRegistry()
 
     @registry.job(NOOP_JOB, Noop)
-    def noop(payload: Noop, context: JobContext) -> None:
+    def noop(payload: Noop, context: JobContext) -> None:  # noqa: ARG001 - the job shape
         return None
 
     return registry

@@ -55,9 +55,16 @@ def run(smoke: bool = False) -> Report:
         for target, name in ((ours, f"{label}"), (baseline, f"baseline: {baseline}")):
             f = figures[target]
             report.rows.append(
-                [name, runs, f["import_ms"], f["first_invoke_ms"], f["total_ms"], f["wall_ms"],
-                 "" if target == baseline else baseline,
-                 "" if target == baseline else f"{ratio.ratio:.2f}x"]
+                [
+                    name,
+                    runs,
+                    f["import_ms"],
+                    f["first_invoke_ms"],
+                    f["total_ms"],
+                    f["wall_ms"],
+                    "" if target == baseline else baseline,
+                    "" if target == baseline else f"{ratio.ratio:.2f}x",
+                ]
             )
     report.notes.append(
         "Env as Lambda sets it (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, AWS_DEFAULT_REGION, "

@@ -161,7 +161,9 @@ def fmt(value: Any) -> str:
 def table(columns: list[str], rows: list[list[Any]]) -> str:
     """A Markdown table (readable in a terminal and pasteable into docs/benchmarks.md)."""
     cells = [[fmt(c) for c in row] for row in rows]
-    widths = [max(len(col), *(len(r[i]) for r in cells)) if cells else len(col) for i, col in enumerate(columns)]
+    widths = [
+        max(len(col), *(len(r[i]) for r in cells)) if cells else len(col) for i, col in enumerate(columns)
+    ]
     line = "| " + " | ".join(col.ljust(w) for col, w in zip(columns, widths, strict=True)) + " |"
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     body = ["| " + " | ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
@@ -179,5 +181,7 @@ def ratio_rows(reports: list[Report]) -> list[list[Any]]:
             rows.append([report.name, report.skipped, "", "", "", "", "", "skipped"])
         for r in report.ratios:
             met = "info" if r.met is None else ("yes" if r.met else "NO")
-            rows.append([report.name, r.metric, r.candidate, r.baseline, r.unit, f"{r.ratio:.2f}x", r.target, met])
+            rows.append(
+                [report.name, r.metric, r.candidate, r.baseline, r.unit, f"{r.ratio:.2f}x", r.target, met]
+            )
     return rows

@@ -37,7 +37,6 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 def _reset_caches() -> None:
     import health_handler  # noqa: PLC0415
-
     from queue_worker.adapters import aws_clients  # noqa: PLC0415
     from queue_worker.settings import health_settings  # noqa: PLC0415
 
@@ -69,12 +68,14 @@ def moto_backed_health() -> Iterator[tuple[Any, Counter[str]]]:
         with environment(env):
             _reset_caches()
             import health_handler  # noqa: PLC0415
-
             from queue_worker.adapters import aws_clients  # noqa: PLC0415
 
             calls: Counter[str] = Counter()
-            for client in (aws_clients.health_sqs_client(), aws_clients.lambda_client(),
-                           aws_clients.cloudwatch_client()):
+            for client in (
+                aws_clients.health_sqs_client(),
+                aws_clients.lambda_client(),
+                aws_clients.cloudwatch_client(),
+            ):
                 client.meta.events.register("before-call", lambda model, **_: calls.update([model.name]))
             try:
                 yield health_handler, calls
@@ -84,7 +85,6 @@ def moto_backed_health() -> Iterator[tuple[Any, Counter[str]]]:
 
 def run(smoke: bool = False) -> Report:
     from bench.baselines import url_handler  # noqa: PLC0415
-
     from queue_worker.observability import logger  # noqa: PLC0415
 
     report = Report(
@@ -104,23 +104,47 @@ def run(smoke: bool = False) -> Report:
             uncached.append(time.perf_counter() - started)
         round_calls = sum(calls.values()) / rounds
         by_operation = {name: count / rounds for name, count in sorted(calls.items())}
-        report.rows.append(["uncached round (moto in-process)", rounds, median(uncached) * 1e6, sum(calls.values()),
-                            round_calls])
+        report.rows.append(
+            [
+                "uncached round (moto in-process)",
+                rounds,
+                median(uncached) * 1e6,
+                sum(calls.values()),
+                round_calls,
+            ]
+        )
         calls.clear()
         ours, bare = [], []
         for i in range(burst):
-            for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+            for which in (0, 1) if i % 2 == 0 else (1, 0):
                 started = time.perf_counter()
                 response = (handler if which == 0 else url_handler).lambda_handler(event, context)
                 (ours if which == 0 else bare).append(time.perf_counter() - started)
                 assert response["statusCode"] in (200, 503)
-        report.rows.append(["cached burst", burst, median(ours) * 1e6, sum(calls.values()),
-                            sum(calls.values()) / burst])
+        report.rows.append(
+            ["cached burst", burst, median(ours) * 1e6, sum(calls.values()), sum(calls.values()) / burst]
+        )
         report.rows.append(["baseline: bare LambdaFunctionUrlResolver", burst, median(bare) * 1e6, 0, 0.0])
-    report.ratios.append(Ratio("GET /health cached vs bare resolver", median(ours) * 1e6, median(bare) * 1e6, "µs",
-                               "info", TARGET))
-    report.ratios.append(Ratio(f"AWS calls per request over a burst of {burst + 1}",
-                               (round_calls + sum(calls.values())) / (burst + 1), 1.0, "calls", "info", None))
+    report.ratios.append(
+        Ratio(
+            "GET /health cached vs bare resolver",
+            median(ours) * 1e6,
+            median(bare) * 1e6,
+            "µs",
+            "info",
+            TARGET,
+        )
+    )
+    report.ratios.append(
+        Ratio(
+            f"AWS calls per request over a burst of {burst + 1}",
+            (round_calls + sum(calls.values())) / (burst + 1),
+            1.0,
+            "calls",
+            "info",
+            None,
+        )
+    )
     report.notes.append(
         f"first response status {first['statusCode']}; AWS calls per uncached round by operation: "
         f"{by_operation}; cache window 300 s for the burst; baseline for calls/request is 1 call each."

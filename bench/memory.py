@@ -25,7 +25,7 @@ def run(smoke: bool = False) -> Report:
     runs = 1 if smoke else RUNS
     cases = (
         ("worker-batch", f"worker, {records} x 1 KiB batch", records),
-        ("naive-batch-batch", f"naive Powertools worker, same batch", records),
+        ("naive-batch-batch", "naive Powertools worker, same batch", records),
         ("health-live", "health, /health/live", "-"),
         ("bare-url", "bare LambdaFunctionUrlResolver", "-"),
         ("powertools-import", "python + import aws_lambda_powertools", "-"),
@@ -38,15 +38,34 @@ def run(smoke: bool = False) -> Report:
         headroom = FUNCTION_MB - peaks[target]
         report.rows.append([label, count, peaks[target], headroom, "yes" if headroom > 0 else "NO"])
     report.ratios.append(
-        Ratio(f"peak RSS worker {records} x 1 KiB", peaks["worker-batch"], FUNCTION_MB, "MB",
-              f"fits {FUNCTION_MB} MB", 1.0)
+        Ratio(
+            f"peak RSS worker {records} x 1 KiB",
+            peaks["worker-batch"],
+            FUNCTION_MB,
+            "MB",
+            f"fits {FUNCTION_MB} MB",
+            1.0,
+        )
     )
     report.ratios.append(
-        Ratio("peak RSS worker vs naive, same batch", peaks["worker-batch"], peaks["naive-batch-batch"], "MB",
-              "info", None)
+        Ratio(
+            "peak RSS worker vs naive, same batch",
+            peaks["worker-batch"],
+            peaks["naive-batch-batch"],
+            "MB",
+            "info",
+            None,
+        )
     )
     report.ratios.append(
-        Ratio("peak RSS health /health/live", peaks["health-live"], FUNCTION_MB, "MB", f"fits {FUNCTION_MB} MB", 1.0)
+        Ratio(
+            "peak RSS health /health/live",
+            peaks["health-live"],
+            FUNCTION_MB,
+            "MB",
+            f"fits {FUNCTION_MB} MB",
+            1.0,
+        )
     )
     report.notes.append(
         "ratio for 'fits' rows = peak / 128 MB. A real SQS batch is capped by Lambda's 6 MB payload, so "

@@ -12,5 +12,5 @@ class Noop(BaseModel):
 
 
 @job("bench.noop", Noop)
-def noop(payload: Noop, context: JobContext) -> None:
+def noop(payload: Noop, context: JobContext) -> None:  # noqa: ARG001 - the job shape
     return None

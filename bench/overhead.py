@@ -23,7 +23,6 @@ TARGET = 1.0
 def worker_with_noop_registry() -> Any:
     """The real worker handler, its dependencies swapped for a no-op registry (as the unit tests do)."""
     import worker_handler  # noqa: PLC0415 - after the environment is set
-
     from queue_worker.record_processing import WorkerDependencies  # noqa: PLC0415
 
     deps = WorkerDependencies(registry=noop_registry(), runner=lambda _key, action: action())
@@ -38,7 +37,6 @@ def worker_with_noop_registry() -> Any:
 def measure(size: int, invocations: int, repetitions: int) -> tuple[float, float]:
     """Median seconds per record for (ours, naive)."""
     from bench.baselines import batch_handler  # noqa: PLC0415
-
     from queue_worker.observability import logger  # noqa: PLC0415
 
     event = sqs_batch(size)
@@ -71,11 +69,21 @@ def run(smoke: bool = False) -> Report:
         invocations = 1 if smoke else max(1, RECORDS_PER_SAMPLE // size)
         ours, naive = measure(size, invocations, 1 if smoke else REPETITIONS[size])
         ratio = Ratio(f"per record, batch {size}", ours * 1e6, naive * 1e6, "µs", "<= 1.0x", TARGET)
-        report.rows.append([size, size * invocations, 1 if smoke else REPETITIONS[size], ratio.candidate, ratio.baseline, f"{ratio.ratio:.2f}x"])
+        report.rows.append(
+            [
+                size,
+                size * invocations,
+                1 if smoke else REPETITIONS[size],
+                ratio.candidate,
+                ratio.baseline,
+                f"{ratio.ratio:.2f}x",
+            ]
+        )
         report.ratios.append(ratio)
     report.notes.append(
         "ours: worker_handler.lambda_handler (envelope validation, registry dispatch, correlation-id log "
         "context, one INFO line per record, aggregated EMF metrics); naive: bench/baselines/batch_handler.py "
-        "(BatchProcessor, set_correlation_id, model_validate_json, one INFO line and one add_metric per record)."
+        "(BatchProcessor, set_correlation_id, model_validate_json, one INFO line and one add_metric "
+        "per record)."
     )
     return report

@@ -32,10 +32,15 @@ def run(smoke: bool = False, build_dir: Path = BUILD_DIR) -> Report:  # noqa: AR
     for artifact in artifacts:
         sizes[artifact.name] = tree_bytes(artifact) / 1_048_576
         files = sum(1 for p in artifact.rglob("*") if p.is_file())
-        report.rows.append([artifact.name, files, sizes[artifact.name], f"{sizes[artifact.name] / LIMIT_MB:.1%}"])
+        report.rows.append(
+            [artifact.name, files, sizes[artifact.name], f"{sizes[artifact.name] / LIMIT_MB:.1%}"]
+        )
     layers = sum(mb for name, mb in sizes.items() if "layer" in name.lower())
     for name, mb in sizes.items():
         if "layer" not in name.lower():
-            report.ratios.append(Ratio(f"{name} + layer(s), unzipped", mb + layers, LIMIT_MB, "MB",
-                                       f"< {LIMIT_MB:.0f} MB", 1.0))
+            report.ratios.append(
+                Ratio(
+                    f"{name} + layer(s), unzipped", mb + layers, LIMIT_MB, "MB", f"< {LIMIT_MB:.0f} MB", 1.0
+                )
+            )
     return report

@@ -35,12 +35,15 @@ def client(endpoint: str) -> Any:
     import boto3  # noqa: PLC0415
 
     return boto3.session.Session().client(
-        "sqs", endpoint_url=endpoint, region_name="eu-west-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "sqs",
+        endpoint_url=endpoint,
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
 
 
-def send_wave(sqs: Any, url: str, count: int, offset: int) -> None:
+def send_wave(sqs: Any, url: str, count: int) -> None:
     for start in range(0, count, 10):
         entries = [{"Id": str(i), "MessageBody": BODY} for i in range(start, min(start + 10, count))]
         sqs.send_message_batch(QueueUrl=url, Entries=entries)
@@ -61,14 +64,17 @@ def raw_loop(messages: int, wave: int) -> float:
         deadline = started + DRAIN_TIMEOUT_SECONDS
         while done < messages and time.perf_counter() < deadline:
             count = min(wave, messages - done)
-            send_wave(sqs, url, count, done)
+            send_wave(sqs, url, count)
             drained = 0
             while drained < count and time.perf_counter() < deadline:
                 received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
                 if received:
                     sqs.delete_message_batch(
                         QueueUrl=url,
-                        Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(received)],
+                        Entries=[
+                            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                            for i, m in enumerate(received)
+                        ],
                     )
                     drained += len(received)
             done += drained
@@ -105,15 +111,17 @@ def runtime_loop(messages: int, wave: int) -> tuple[float, str]:
         while done < messages and time.perf_counter() < deadline:
             count = min(wave, messages - done)
             target = runtime.stats.processed + count
-            send_wave(sqs, url, count, done)
+            send_wave(sqs, url, count)
             while runtime.stats.processed < target and time.perf_counter() < deadline:
                 time.sleep(0.01)
             done += count if runtime.stats.processed >= target else 0
         elapsed = time.perf_counter() - started
         if done < messages:
             raise RuntimeError(f"only {runtime.stats.processed} of {messages} processed in {elapsed:.0f} s")
-        detail = f"invocations {runtime.stats.invocations}, max batch {runtime.stats.max_batch_size}, " \
-                 f"max concurrent {runtime.stats.max_concurrent}, failed {runtime.stats.failed}"
+        detail = (
+            f"invocations {runtime.stats.invocations}, max batch {runtime.stats.max_batch_size}, "
+            f"max concurrent {runtime.stats.max_concurrent}, failed {runtime.stats.failed}"
+        )
         return messages / elapsed, detail
     finally:
         runtime.stop()
@@ -124,18 +132,28 @@ def run(smoke: bool = False) -> Report:
     messages, wave = (20, 10) if smoke else (MESSAGES, WAVE)
     report = Report(
         name="throughput",
-        title=f"Local runtime throughput, no-op job, {messages} messages in waves of {wave} (max depth {wave})",
+        title=f"Local runtime throughput, no-op job, {messages} messages in waves of {wave} "
+        f"(max depth {wave})",
         columns=["pipeline", "messages", "max queue depth", "messages/s", "detail"],
     )
     baseline = raw_loop(messages, wave)
     report.rows.append(["raw boto3 send/receive/delete loop", messages, wave, baseline, "1 thread"])
     try:
         ours, detail = runtime_loop(messages, wave)
-    except Exception as exc:  # noqa: BLE001 - reported, not hidden
+    except Exception as exc:
         report.skipped = f"skipped: local runtime not available ({type(exc).__name__}: {str(exc)[:200]})"
         report.rows.append(["local runtime (workerctl)", messages, wave, float("nan"), report.skipped])
         return report
     report.rows.append(["local runtime (workerctl, template.yaml)", messages, wave, ours, detail])
-    report.ratios.append(Ratio(f"messages/s at depth <= {wave}", ours, baseline, "msg/s", ">= 0.5x", TARGET,
-                               higher_is_better=True))
+    report.ratios.append(
+        Ratio(
+            f"messages/s at depth <= {wave}",
+            ours,
+            baseline,
+            "msg/s",
+            ">= 0.5x",
+            TARGET,
+            higher_is_better=True,
+        )
+    )
     return report

@@ -19,7 +19,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "size")
 REPORT_KEYS = {"name", "title", "columns", "rows", "ratios", "notes", "skipped"}
-RATIO_KEYS = {"metric", "candidate", "baseline", "unit", "target", "limit", "higher_is_better", "ratio", "met"}
+RATIO_KEYS = {
+    "metric",
+    "candidate",
+    "baseline",
+    "unit",
+    "target",
+    "limit",
+    "higher_is_better",
+    "ratio",
+    "met",
+}
 
 
 def run_smoke(name: str, results: Path) -> dict[str, Any]:
