@@ -1,0 +1,137 @@
+"""The event source mapping emulator against an in-memory queue fake."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from workerctl.esm_poller import EventSourcePoller, PollTarget
+from workerctl.function_runner import InvocationResult
+from workerctl.status import RuntimeStats
+from workerctl.template_sections import SqsEventSpec
+
+ARN = "arn:aws:sqs:eu-west-1:123456789012:q"
+
+
+class FakeSqs:
+    """Just enough of the SQS client: messages handed out once, deletes and visibility changes recorded."""
+
+    def __init__(self, bodies: list[str]) -> None:
+        self.waiting = [
+            {"MessageId": f"m{i}", "ReceiptHandle": f"r{i}", "Body": body, "MD5OfBody": "x", "Attributes": {}}
+            for i, body in enumerate(bodies)
+        ]
+        self.deleted: list[str] = []
+        self.returned: list[str] = []
+        self.receives: list[dict[str, Any]] = []
+
+    def receive_message(self, **kwargs: Any) -> dict[str, Any]:
+        self.receives.append(kwargs)
+        batch, self.waiting = (
+            self.waiting[: kwargs["MaxNumberOfMessages"]],
+            self.waiting[kwargs["MaxNumberOfMessages"] :],
+        )
+        return {"Messages": batch}
+
+    def delete_message_batch(self, **kwargs: Any) -> dict[str, Any]:
+        entries = kwargs["Entries"]
+        self.deleted += [entry["ReceiptHandle"] for entry in entries]
+        return {"Failed": [{"Code": "X", "Message": "y"}] if len(entries) == 10 else []}
+
+    def change_message_visibility_batch(self, **kwargs: Any) -> dict[str, Any]:
+        self.returned += [entry["ReceiptHandle"] for entry in kwargs["Entries"]]
+        return {}
+
+
+def make(sqs: FakeSqs, invoke: Any, **event: Any) -> tuple[EventSourcePoller, RuntimeStats, list[str]]:
+    spec = SqsEventSpec(
+        name="Jobs", queue_arn=ARN, queue_logical_id="Q", report_batch_item_failures=True, **event
+    )
+    stats, logs = RuntimeStats(), []
+    poller = EventSourcePoller(
+        sqs, PollTarget("http://q", ARN, "eu-west-1", spec, 1), invoke, stats, logs.append
+    )
+    return poller, stats, logs
+
+
+def test_gathers_up_to_batch_size_across_receives_within_the_window() -> None:
+    sqs = FakeSqs(["{}"] * 25)
+    poller, _, _ = make(
+        sqs, lambda event: InvocationResult(ok=True), batch_size=15, batching_window_seconds=5
+    )
+    batch = poller.gather()
+    assert len(batch) == 15
+    assert [r["MaxNumberOfMessages"] for r in sqs.receives] == [10, 5]
+    assert sqs.receives[0]["MessageSystemAttributeNames"] == ["All"]
+    assert sqs.receives[0]["MessageAttributeNames"] == ["All"]
+
+
+def test_without_a_window_one_receive_is_one_batch() -> None:
+    sqs = FakeSqs(["{}"] * 3)
+    poller, _, _ = make(sqs, lambda event: InvocationResult(ok=True), batch_size=10)
+    assert len(poller.gather()) == 3
+    assert len(sqs.receives) == 1
+
+
+def test_partial_failure_deletes_only_the_successes() -> None:
+    sqs = FakeSqs(["{}"] * 3)
+    seen: list[dict[str, Any]] = []
+
+    def invoke(event: dict[str, Any]) -> InvocationResult:
+        seen.append(event)
+        return InvocationResult(ok=True, response={"batchItemFailures": [{"itemIdentifier": "m1"}]})
+
+    poller, stats, _ = make(sqs, invoke)
+    failed = poller.process(poller.gather())
+    assert failed == {"m1"}
+    assert sorted(sqs.deleted) == ["r0", "r2"]
+    assert (stats.processed, stats.failed, stats.in_flight) == (2, 1, 0)
+    assert seen[0]["Records"][0]["eventSourceARN"] == ARN
+
+
+def test_a_failed_invocation_deletes_nothing() -> None:
+    sqs = FakeSqs(["{}"] * 2)
+    poller, stats, _ = make(sqs, lambda event: InvocationResult(ok=False, error="timeout", timed_out=True))
+    assert poller.process(poller.gather()) == {"m0", "m1"}
+    assert sqs.deleted == []
+    assert stats.timeouts == 1
+
+
+def test_filtered_out_records_are_deleted_without_invoking() -> None:
+    sqs = FakeSqs([json.dumps({"type": "keep"}), json.dumps({"type": "drop"})])
+    invoked: list[int] = []
+
+    def invoke(event: dict[str, Any]) -> InvocationResult:
+        invoked.append(len(event["Records"]))
+        return InvocationResult(ok=True, response=None)
+
+    poller, stats, _ = make(sqs, invoke, filters=({"body": {"type": ["keep"]}},))
+    poller.process(poller.gather())
+    assert invoked == [1]
+    assert sorted(sqs.deleted) == ["r0", "r1"]
+    assert stats.filtered == 1
+
+
+def test_delete_failures_are_logged() -> None:
+    sqs = FakeSqs(["{}"] * 10)
+    poller, _, logs = make(sqs, lambda event: InvocationResult(ok=True))
+    poller.process(poller.gather())
+    assert logs == ["workerctl: delete_message_batch entry failed: X y"]
+
+
+def test_messages_received_while_stopping_go_straight_back() -> None:
+    sqs = FakeSqs(["{}"] * 2)
+    invoked: list[object] = []
+    poller, _, _ = make(sqs, lambda event: invoked.append(event) or InvocationResult(ok=True))
+    assert poller.stop(timeout=1)
+    poller._stopping.clear()  # let gather() receive once, then stop as if the stop came mid-poll
+    original = sqs.receive_message
+
+    def receive_then_stop(**kwargs: Any) -> dict[str, Any]:
+        poller._stopping.set()
+        return original(**kwargs)
+
+    sqs.receive_message = receive_then_stop  # type: ignore[method-assign]
+    poller._poll_once()
+    assert sorted(sqs.returned) == ["r0", "r1"]
+    assert invoked == []
