@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -47,6 +48,10 @@ class EmbeddedEmulator:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per SQS call
         self._server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
         self._server.start()
+        # moto keeps its state per process: start empty even if an earlier server ran in this process.
+        reset = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
+        with urllib.request.urlopen(reset, timeout=10):  # noqa: S310 - our own loopback http server
+            pass
         return self.endpoint_url
 
     @property
