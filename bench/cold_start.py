@@ -11,7 +11,7 @@ from __future__ import annotations
 from bench.common import Ratio, Report, median
 from bench.subprocesses import probe
 
-RUNS = 7
+RUNS = 5
 TARGET = 1.25
 PAIRS = (
     ("worker", "naive-batch", "worker (sqs-mixed-batch.json)"),

@@ -35,6 +35,19 @@ TARGETS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS. ``VmHWM`` belongs to the exec'd image; ``ru_maxrss`` survives execve,
+    so after a fork from a big parent it reports the parent's size (used only where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as status:  # noqa: PTH123
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class _PassThroughTracer:
     """Stands in for ``Tracer`` in the what-if probe: no aws_xray_sdk (and so no botocore) import."""
 
@@ -77,7 +90,7 @@ def main() -> None:
         startup_ms=(began - STARTED) * 1000,
         import_ms=(imported - began) * 1000,
         first_invoke_ms=(invoked - imported) * 1000,
-        maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        maxrss_mb=peak_rss_mb(),
     )
     os.write(result_fd, (json.dumps(result) + "\n").encode())
 

@@ -10,6 +10,7 @@ processes and the worker handler). Baseline: send_message_batch / receive_messag
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import sys
@@ -53,6 +54,7 @@ def raw_loop(messages: int, wave: int) -> float:
     """Messages/s of a plain boto3 send/receive/delete loop on a fresh moto server."""
     from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per call
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     server.start()
     try:
