@@ -85,7 +85,9 @@ def original_message_id(record: Mapping[str, Any]) -> str:
     so the default idempotency key (and the job's ``message_id``) stay the same and side effects that
     already happened are not repeated.
     """
-    attribute = (record.get("messageAttributes") or {}).get(DEAD_LETTER_ATTRIBUTE) or {}
+    attribute = (record.get("messageAttributes") or {}).get(DEAD_LETTER_ATTRIBUTE)
+    if not attribute:  # the common case: a first delivery
+        return str(record["messageId"])
     try:
         original = json.loads(attribute.get("stringValue") or "{}").get("originalMessageId")
     except (json.JSONDecodeError, AttributeError):

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from queue_worker.correlation import correlation_id_for
 from queue_worker.dead_letter import DeadLetterSink, dead_letter_message, original_message_id
-from queue_worker.envelope import best_effort_job_type, parse_envelope
-from queue_worker.errors import PermanentJobError, RecordSkippedError
+from queue_worker.envelope import JobEnvelope, parse_envelope
+from queue_worker.errors import InvalidEnvelopeError, PermanentJobError, RecordSkippedError
 from queue_worker.metrics import BatchMetrics, Outcome
 from queue_worker.observability import logger
 from queue_worker.registry import JobContext, JobRegistry, JobRunner, JobSender
@@ -77,7 +77,12 @@ class BatchRun:
         """Process one record; raising reports it in ``batchItemFailures``."""
         self.metrics.received += 1
         self._observe_age(record)
-        job_type = best_effort_job_type(record.body)
+        try:  # parsed once: the job type labels every log line, even of an invalid body
+            parsed = parse_envelope(record.body)
+            envelope: JobEnvelope | InvalidEnvelopeError = parsed
+            job_type = parsed.type
+        except InvalidEnvelopeError as invalid:
+            envelope, job_type = invalid, "<invalid-envelope>"
         context = JobContext(
             message_id=original_message_id(record.raw_event),
             correlation_id=correlation_id_for(record.raw_event),
@@ -96,7 +101,9 @@ class BatchRun:
                 return self._skip(record, metric_type)
             started = time.perf_counter()
             try:
-                result = self.deps.registry.run(parse_envelope(record.body), context, self.deps.runner)
+                if isinstance(envelope, InvalidEnvelopeError):
+                    raise envelope  # noqa: TRY301 - handled by the except below, like any permanent error
+                result = self.deps.registry.run(envelope, context, self.deps.runner)
             except PermanentJobError as exc:
                 return self._dead_letter(record, exc, metric_type)
             except Exception as exc:
