@@ -87,6 +87,11 @@ class EventSourcePoller:
                 if not self._stopping.is_set():
                     self._log(f"workerctl: polling {self.target.queue_url} failed: {exc}")
                 self._stopping.wait(ERROR_BACKOFF_SECONDS)
+            except Exception as exc:
+                self._log(
+                    f"workerctl: poller error ({type(exc).__name__}: {exc}); the batch returns to the queue"
+                )
+                self._stopping.wait(ERROR_BACKOFF_SECONDS)
 
     def _poll_once(self) -> None:
         messages = self.gather()

@@ -135,3 +135,23 @@ def test_messages_received_while_stopping_go_straight_back() -> None:
     poller._poll_once()
     assert sorted(sqs.returned) == ["r0", "r1"]
     assert invoked == []
+
+
+def test_poller_threads_survive_errors_and_log_them() -> None:
+    sqs = FakeSqs(['{"a": 1}'])
+    poller, _, logs = make(
+        sqs, lambda event: InvocationResult(ok=True), filters=({"body": {"a": [{"cidr": "x"}]}},)
+    )
+
+    def receive_then_stop(**kwargs: Any) -> dict[str, Any]:
+        if not sqs.waiting:
+            poller._stopping.set()
+        return FakeSqs.receive_message(sqs, **kwargs)
+
+    sqs.receive_message = receive_then_stop  # type: ignore[method-assign]
+    poller._run()
+    assert logs == [
+        "workerctl: poller error (ValueError: unsupported filter matcher 'cidr'); "
+        "the batch returns to the queue"
+    ]
+    assert sqs.deleted == []
