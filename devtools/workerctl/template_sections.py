@@ -122,10 +122,10 @@ def _text(value: Any) -> str:
 
 def decode_template(path: Path) -> dict[str, Any]:
     """The template as plain data, or one clear :class:`UserError` when missing or invalid."""
-    from cfnlint.decode import decode  # noqa: PLC0415 - slow import, only when a template is read
-
     if not path.is_file():
         raise UserError(f"template {path} not found (run from the project root or pass --template)")
+    from cfnlint.decode import decode  # noqa: PLC0415 - slow import (seconds), only when a template is read
+
     template, matches = decode(str(path))
     if matches or not isinstance(template, dict):
         first = str(matches[0]) if matches else "not a mapping"
