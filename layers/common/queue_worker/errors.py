@@ -29,6 +29,13 @@ class TransientJobError(WorkerError):
     """A failure worth retrying (jobs may raise it to say so explicitly; any other exception counts too)."""
 
 
+class DependencyUnavailableError(WorkerError):
+    """A read-only AWS call behind ``/health`` failed (throttled, denied, timed out, unreachable).
+
+    Like :class:`QueueUnavailableError`, the message names the operation and the AWS error code only.
+    """
+
+
 class QueueUnavailableError(WorkerError):
     """An SQS call failed; the adapter's message names the operation, never the queue URL."""
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from queue_worker.adapters.aws_clients import cloudwatch_client
-from queue_worker.health.errors import DependencyUnavailableError
+from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_call, cloudwatch_client
+from queue_worker.errors import DependencyUnavailableError
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -18,18 +16,11 @@ LOOKBACK = timedelta(minutes=15)
 PERIOD_SECONDS = 60
 
 
-class CloudWatchQueueMetrics:
+class CloudWatchQueueMetrics(LazyClientAdapter["CloudWatchClient"]):
     """Reads SQS queue metrics. ``client`` defaults to the lazy health client."""
 
     def __init__(self, client: CloudWatchClient | None = None) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> CloudWatchClient:
-        """The injected client, or the shared lazy one."""
-        if self._client is None:
-            self._client = cloudwatch_client()
-        return self._client
+        super().__init__(client, cloudwatch_client)
 
     def oldest_message_age(self, queue_name: str, now: datetime) -> float | None:
         """The most recent 1-minute Maximum of the age of the oldest message, in seconds.
@@ -40,7 +31,7 @@ class CloudWatchQueueMetrics:
         # Whole minutes, ending after ``now``: aligned to the period (as CloudWatch advises) and
         # sure to include the current minute's datapoint.
         end = (now + timedelta(seconds=PERIOD_SECONDS)).replace(second=0, microsecond=0)
-        try:
+        with aws_call("GetMetricData", DependencyUnavailableError):
             response = self.client.get_metric_data(
                 MetricDataQueries=[
                     {
@@ -60,11 +51,6 @@ class CloudWatchQueueMetrics:
                 EndTime=end,
                 ScanBy="TimestampDescending",
             )
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", "ClientError"))
-            raise DependencyUnavailableError(f"GetMetricData failed: {code}") from exc
-        except BotoCoreError as exc:
-            raise DependencyUnavailableError(f"GetMetricData failed: {type(exc).__name__}") from exc
         for result in response.get("MetricDataResults", []):
             if result.get("StatusCode") in {"InternalError", "Forbidden"}:
                 raise DependencyUnavailableError(f"GetMetricData result: {result.get('StatusCode')}")

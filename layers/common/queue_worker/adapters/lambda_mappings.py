@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from queue_worker.adapters.aws_clients import lambda_client
-from queue_worker.health.errors import DependencyUnavailableError
+from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_error_code, lambda_client
+from queue_worker.errors import DependencyUnavailableError
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -22,18 +22,11 @@ class MappingState:
     last_processing_result: str | None
 
 
-class LambdaEventSourceMappings:
+class LambdaEventSourceMappings(LazyClientAdapter["LambdaClient"]):
     """Looks up one function's mapping for one queue. ``client`` defaults to the lazy health client."""
 
     def __init__(self, client: LambdaClient | None = None) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> LambdaClient:
-        """The injected client, or the shared lazy one."""
-        if self._client is None:
-            self._client = lambda_client()
-        return self._client
+        super().__init__(client, lambda_client)
 
     def find(self, function_name: str, queue_name: str, queue_arn: str | None = None) -> MappingState | None:
         """The mapping from the queue to ``function_name``, or None when there is none.
@@ -49,13 +42,11 @@ class LambdaEventSourceMappings:
                 )
             else:
                 response = self.client.list_event_source_mappings(FunctionName=function_name, MaxItems=100)
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", "ClientError"))
+        except (ClientError, BotoCoreError) as exc:
+            code = aws_error_code(exc)
             if code == "ResourceNotFoundException":
                 return None
             raise DependencyUnavailableError(f"ListEventSourceMappings failed: {code}") from exc
-        except BotoCoreError as exc:
-            raise DependencyUnavailableError(f"ListEventSourceMappings failed: {type(exc).__name__}") from exc
         for mapping in response.get("EventSourceMappings", []):
             source_name = mapping.get("EventSourceArn", "").rsplit(":", 1)[-1]
             if queue_arn or source_name == queue_name:

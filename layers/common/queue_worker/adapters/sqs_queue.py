@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from queue_worker.adapters.aws_clients import sqs_client
+from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_call, sqs_client
 from queue_worker.correlation import CORRELATION_ATTRIBUTE
 from queue_worker.errors import QueueUnavailableError
 
@@ -20,19 +18,12 @@ if TYPE_CHECKING:
 MAX_BATCH_ENTRIES = 10  # SQS batch APIs take at most 10 entries
 
 
-class SqsJobQueue:
+class SqsJobQueue(LazyClientAdapter["SQSClient"]):
     """One SQS queue. ``client`` defaults to the cached process-wide client, created on first use."""
 
     def __init__(self, queue_url: str, client: SQSClient | None = None) -> None:
+        super().__init__(client, sqs_client)
         self._queue_url = queue_url
-        self._client = client
-
-    @property
-    def client(self) -> SQSClient:
-        """The injected client, or the shared lazy one."""
-        if self._client is None:
-            self._client = sqs_client()
-        return self._client
 
     def send_job(self, envelope: JobEnvelope, correlation_id: str, trace_header: str | None = None) -> str:
         """Enqueue ``envelope`` with ``CorrelationId`` (and ``AWSTraceHeader``); returns its id."""
@@ -41,7 +32,7 @@ class SqsJobQueue:
             extra["MessageSystemAttributes"] = {
                 "AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}
             }
-        try:
+        with aws_call("SendMessage", QueueUnavailableError):
             response = self.client.send_message(
                 QueueUrl=self._queue_url,
                 MessageBody=envelope.model_dump_json(),
@@ -50,8 +41,6 @@ class SqsJobQueue:
                 },
                 **extra,
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise QueueUnavailableError(f"SendMessage failed: {_error_code(exc)}") from exc
         return response["MessageId"]
 
     def send_dead_letter(self, message: DeadLetterMessage) -> str:
@@ -61,15 +50,13 @@ class SqsJobQueue:
             extra = {"MessageGroupId": message.group_id}
             if message.deduplication_id:
                 extra["MessageDeduplicationId"] = message.deduplication_id
-        try:
+        with aws_call("SendMessage to the DLQ", QueueUnavailableError):
             response = self.client.send_message(
                 QueueUrl=self._queue_url,
                 MessageBody=message.body,
                 MessageAttributes=cast("Any", message.attributes),
                 **cast("Any", extra),
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise QueueUnavailableError(f"SendMessage to the DLQ failed: {_error_code(exc)}") from exc
         return response["MessageId"]
 
     def change_visibility(self, timeouts: dict[str, int]) -> list[str]:
@@ -87,10 +74,11 @@ class SqsJobQueue:
                 for i, (handle, seconds) in enumerate(chunk)
             ]
             try:
-                response = self.client.change_message_visibility_batch(
-                    QueueUrl=self._queue_url, Entries=cast("Any", entries)
-                )
-            except (ClientError, BotoCoreError):
+                with aws_call("ChangeMessageVisibilityBatch", QueueUnavailableError):
+                    response = self.client.change_message_visibility_batch(
+                        QueueUrl=self._queue_url, Entries=cast("Any", entries)
+                    )
+            except QueueUnavailableError:
                 failed.extend(handle for handle, _ in chunk)
                 continue
             failed.extend(chunk[int(entry["Id"])][0] for entry in response.get("Failed", []))
@@ -99,17 +87,8 @@ class SqsJobQueue:
     def attributes(self, names: list[str]) -> dict[str, str]:
         """GetQueueAttributes for ``names``; raises :class:`QueueUnavailableError` when unreachable."""
         attribute_names = cast("list[QueueAttributeNameType]", names)
-        try:
+        with aws_call("GetQueueAttributes", QueueUnavailableError):
             response = self.client.get_queue_attributes(
                 QueueUrl=self._queue_url, AttributeNames=attribute_names
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise QueueUnavailableError(f"GetQueueAttributes failed: {_error_code(exc)}") from exc
         return {str(key): value for key, value in response.get("Attributes", {}).items()}
-
-
-def _error_code(exc: ClientError | BotoCoreError) -> str:
-    """A short, leak-free description: the AWS error code or the botocore exception class."""
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
-    return type(exc).__name__

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from queue_worker.errors import DependencyUnavailableError
 from queue_worker.health.checks import Clock, utc_now
 from queue_worker.health.document import CheckResult
-from queue_worker.health.errors import DependencyUnavailableError
 from queue_worker.observability import logger
 
 if TYPE_CHECKING:
