@@ -17,7 +17,7 @@ from queue_worker.batch_processing import is_fifo_event, processor_for
 from queue_worker.errors import ConfigurationError
 from queue_worker.observability import logger, metrics, tracer
 from queue_worker.record_processing import BatchRun, WorkerDependencies
-from queue_worker.registry import JobRunner, default_registry, load_job_modules
+from queue_worker.registry import JobRunner, default_registry, load_job_modules, run_directly
 from queue_worker.settings import worker_settings
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _runner() -> JobRunner:
     """Idempotent runner on DynamoDB when a table is configured, else direct execution."""
     settings = worker_settings()
     if not settings.idempotency_table_name:
-        return lambda _key, action: action()
+        return run_directly
     from queue_worker.idempotency import dynamodb_runner  # noqa: PLC0415 - only when configured
 
     return dynamodb_runner(settings.idempotency_table_name, settings.idempotency_expiry_seconds)

@@ -39,10 +39,4 @@ def summarise_validation_error(exc: ValidationError) -> str:
     return text if len(text) <= _MAX_ERROR_CHARS else text[: _MAX_ERROR_CHARS - 1] + "…"
 
 
-def best_effort_job_type(body: str) -> str:
-    """The job type to put in log lines even when the envelope is invalid (never raises)."""
-    try:
-        data = JobEnvelope.model_validate_json(body)
-    except ValidationError:
-        return "<invalid-envelope>"
-    return data.type
+INVALID_ENVELOPE_TYPE = "<invalid-envelope>"  # the job_type logged for a body that is not an envelope

@@ -19,7 +19,6 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 # EMF allows 100 values per metric, and Powertools flushes early when a metric reaches 100: stay at 99
 # so an invocation is one flush.
 MAX_VALUES_PER_METRIC = 99
-UNREGISTERED_JOB_TYPE = "unregistered"
 
 
 class Outcome(StrEnum):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from queue_worker.correlation import correlation_id_for
 from queue_worker.dead_letter import DeadLetterSink, dead_letter_message, original_message_id
-from queue_worker.envelope import JobEnvelope, parse_envelope
+from queue_worker.envelope import INVALID_ENVELOPE_TYPE, JobEnvelope, parse_envelope
 from queue_worker.errors import InvalidEnvelopeError, PermanentJobError, RecordSkippedError
 from queue_worker.metrics import BatchMetrics, Outcome
 from queue_worker.observability import logger
@@ -75,14 +75,13 @@ class BatchRun:
 
     def handle(self, record: SQSRecord) -> object:
         """Process one record; raising reports it in ``batchItemFailures``."""
-        self.metrics.received += 1
         self._observe_age(record)
         try:  # parsed once: the job type labels every log line, even of an invalid body
             parsed = parse_envelope(record.body)
             envelope: JobEnvelope | InvalidEnvelopeError = parsed
             job_type = parsed.type
         except InvalidEnvelopeError as invalid:
-            envelope, job_type = invalid, "<invalid-envelope>"
+            envelope, job_type = invalid, INVALID_ENVELOPE_TYPE
         context = JobContext(
             message_id=original_message_id(record.raw_event),
             correlation_id=correlation_id_for(record.raw_event),
@@ -153,8 +152,9 @@ class BatchRun:
             self.metrics.message_ages_ms.append(max(0.0, now_ms - int(sent)))
 
     def finish(self, event: Mapping[str, Any], failed_ids: set[str], fifo: bool) -> None:
-        """Apply visibility changes. FIFO: every failed record of the batch gets the same delay so the
-        group becomes visible together and keeps its order."""
+        """Count the batch and apply visibility changes. FIFO: every failed record of the batch gets the
+        same delay so the group becomes visible together and keeps its order."""
+        self.metrics.received = len(event.get("Records", []))  # FIFO-skipped records were received too
         changes = dict(self.visibility)
         if fifo and failed_ids:
             delay = max(changes.values(), default=0)

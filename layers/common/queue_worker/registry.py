@@ -59,7 +59,11 @@ type KeyFunction[P: BaseModel] = Callable[[P], str]
 type JobRunner = Callable[[str, Callable[[], object]], object]
 
 
-def _run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001 - JobRunner shape
+UNREGISTERED_JOB_TYPE = "unregistered"
+
+
+def run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001 - JobRunner shape
+    """The :data:`JobRunner` without idempotency: runs ``action`` every time."""
     return action()
 
 
@@ -72,7 +76,7 @@ class JobDefinition[P: BaseModel]:
     handler: JobHandler[P]
     idempotency_key: KeyFunction[P] | None = None
 
-    def run(self, payload: object, context: JobContext, runner: JobRunner = _run_directly) -> object:
+    def run(self, payload: object, context: JobContext, runner: JobRunner = run_directly) -> object:
         """Validate ``payload`` (invalid is permanent), then run the handler through ``runner``.
 
         ``runner`` receives ``"<job type>:<key>"`` (key from the job's ``idempotency_key`` or the message
@@ -117,13 +121,13 @@ class JobRegistry:
         except KeyError:
             raise UnknownJobTypeError(f"no job registered for type {job_type!r}") from None
 
-    def run(self, envelope: JobEnvelope, context: JobContext, runner: JobRunner = _run_directly) -> object:
+    def run(self, envelope: JobEnvelope, context: JobContext, runner: JobRunner = run_directly) -> object:
         """Dispatch one envelope to its handler."""
         return self.get(envelope.type).run(envelope.payload, context, runner)
 
     def bounded_job_type(self, job_type: str) -> str:
         """``job_type`` when registered, else one fixed label: keeps metric dimensions bounded."""
-        return job_type if job_type in self._jobs else "unregistered"
+        return job_type if job_type in self._jobs else UNREGISTERED_JOB_TYPE
 
     @property
     def job_types(self) -> tuple[str, ...]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from queue_worker.dead_letter import DeadLetterMessage
+from queue_worker.registry import run_directly
+
+__all__ = ["CountdownClock", "FakeDeadLetters", "FakeVisibility", "run_directly"]
 
 
 class FakeDeadLetters:
@@ -44,7 +45,3 @@ class CountdownClock:
         value = self.remaining
         self.remaining -= self.step
         return value
-
-
-def run_directly(key: str, action: Callable[[], object]) -> object:
-    return action()

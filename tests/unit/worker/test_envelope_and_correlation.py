@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from aws_lambda_powertools.utilities.batch import process_partial_response
 
+from queue_worker.batch_processing import processor_for
 from queue_worker.correlation import correlation_id_for, xray_root
-from queue_worker.envelope import best_effort_job_type, parse_envelope
+from queue_worker.envelope import parse_envelope
 from queue_worker.errors import InvalidEnvelopeError
-from tests.factories import envelope, sqs_record, string_attribute
+from queue_worker.record_processing import BatchRun, WorkerDependencies
+from queue_worker.registry import JobRegistry, run_directly
+from tests.factories import envelope, sqs_event, sqs_record, string_attribute
+from tests.unit.worker.fakes import FakeDeadLetters
 
 TRACE = "Root=1-691f3c2a-4f1e2d3c4b5a69788796a5b4;Parent=53995c3f42cd8ad8;Sampled=1"
 
@@ -41,9 +46,21 @@ def test_the_error_message_is_bounded_and_never_echoes_the_body() -> None:
     assert "xxxxxxxxxx" not in str(info.value)
 
 
-def test_best_effort_job_type_labels_invalid_bodies() -> None:
-    assert best_effort_job_type(envelope("fan_out", {"jobs": []})) == "fan_out"
-    assert best_effort_job_type("{oops") == "<invalid-envelope>"
+def test_log_lines_label_the_job_type_even_of_invalid_bodies(lambda_context, log_lines) -> None:
+    # The label is chosen where the body is parsed (once): BatchRun.handle.
+    run = BatchRun(
+        deps=WorkerDependencies(registry=JobRegistry(), runner=run_directly, dead_letters=FakeDeadLetters()),
+        remaining_ms=lambda: 60_000,
+        margin_ms=0,
+        backoff_seconds=lambda n: 0,
+    )
+    event = sqs_event(
+        sqs_record(envelope("fan_out", {"jobs": []}), message_id="a"), sqs_record("{oops", message_id="b")
+    )
+    process_partial_response(event, run.handle, processor_for(event), lambda_context)
+    job_type = {line["message_id"]: line["job_type"] for line in log_lines() if "message_id" in line}
+    assert job_type["a"] == "fan_out"
+    assert job_type["b"] == "<invalid-envelope>"
 
 
 def test_correlation_attribute_wins_over_trace_header_and_message_id() -> None:
