@@ -10,7 +10,6 @@ so a FIFO variant or an extra table added to the template does not break the loo
 from __future__ import annotations
 
 import re
-import shlex
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import cfnlint.decode
+
+from workerctl.intrinsics import LocalValues, Resolver
+from workerctl.samconfig import load_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_PATH = ROOT / "template.yaml"
@@ -74,12 +76,9 @@ def samconfig_environments(path: Path = SAMCONFIG_PATH) -> list[str]:
 
 
 def samconfig_overrides(env: str, path: Path = SAMCONFIG_PATH) -> dict[str, str]:
-    """``Key=Value`` pairs of one environment's parameter_overrides (a string or a list of strings)."""
-    raw = tomllib.loads(path.read_text())[env]["deploy"]["parameters"]["parameter_overrides"]
-    words = shlex.split(raw if isinstance(raw, str) else " ".join(raw))
-    malformed = [word for word in words if "=" not in word]
-    assert not malformed, f"[{env}] parameter_overrides entries without '=': {malformed}"
-    return dict(word.split("=", 1) for word in words)
+    """``Key=Value`` pairs of one environment's parameter_overrides, read as the local runtime reads them
+    (``workerctl.samconfig``: shlex, like SAM; a malformed entry raises)."""
+    return load_environment(path, env).parameter_overrides
 
 
 def effective_parameters(template: Template, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -91,23 +90,14 @@ def effective_parameters(template: Template, overrides: Mapping[str, str] | None
 
 
 def condition_holds(template: Template, name: str, params: Params) -> bool:
-    return _evaluate(template, template["Conditions"][name], params)
-
-
-def _evaluate(template: Template, expression: Mapping[str, Any], params: Params) -> bool:
-    ((function, args),) = expression.items()
-    if function == "Fn::Equals":
-        left, right = (resolve(template, arg, params) for arg in args)
-        return str(left) == str(right)
-    if function == "Fn::Not":
-        return not _evaluate(template, args[0], params)
-    if function == "Fn::And":
-        return all(_evaluate(template, arg, params) for arg in args)
-    if function == "Fn::Or":
-        return any(_evaluate(template, arg, params) for arg in args)
-    if function == "Condition":
-        return condition_holds(template, args, params)
-    raise AssertionError(f"condition function {function} is not supported by the test helper")
+    """A named condition, evaluated by the local runtime's resolver (one implementation of the rules)."""
+    values = LocalValues(
+        region=PSEUDO_PARAMETERS["AWS::Region"],
+        account_id=PSEUDO_PARAMETERS["AWS::AccountId"],
+        stack_name=PSEUDO_PARAMETERS["AWS::StackName"],
+        parameters=dict(params),
+    )
+    return Resolver(values, template.get("Conditions", {})).condition(name)
 
 
 def resolve(template: Template, value: Any, params: Params) -> Any:
