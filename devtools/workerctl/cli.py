@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from workerctl.errors import UserError
 
@@ -24,9 +25,19 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Command modules pass their docstring as ``description``: drop its reST ````literal```` markers
+    so ``--help`` reads as plain text. Subcommand parsers (and theirs) are built with this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if isinstance(kwargs.get("description"), str):
+            kwargs["description"] = kwargs["description"].replace("``", "")
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="workerctl",
         description="Run the SQS worker locally and operate its queues and health endpoint.",
     )
