@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from workerctl.aws import sqs_client
 from workerctl.errors import UserError
 from workerctl.samconfig import load_environment
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
 
@@ -59,10 +57,3 @@ def queue_url(client: Any, args: argparse.Namespace, *, dead_letter: bool = Fals
         except BotoCoreError as exc:
             raise UserError(f"cannot reach {args.endpoint_url}: {exc}; is `workerctl run` running?") from exc
     raise UserError(f"queue {base} not found at {args.endpoint_url}; pass --queue-url or check --env")
-
-
-def import_layer() -> None:
-    """Make the layer's ``queue_worker`` importable (it is not installed in the dev environment)."""
-    layer = str(PROJECT_ROOT / "layers" / "common")
-    if layer not in sys.path:
-        sys.path.append(layer)

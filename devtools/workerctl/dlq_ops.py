@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
-from workerctl.cli_common import import_layer
+from queue_worker.correlation import correlation_id_for
+from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, original_message_id
 from workerctl.errors import UserError
 from workerctl.sqs_event import lambda_record
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
         SendMessageBatchRequestEntryTypeDef,
     )
 
-DEAD_LETTER_ATTRIBUTE = "DeadLetter"  # queue_worker.dead_letter; the layer is not a dependency of devtools
 BATCH = 10  # SQS receive/send/delete batch limit
 HOLD_SECONDS = 30  # how long a received message stays hidden if we die before releasing or deleting it
 WAIT_SECONDS = 1  # short long-poll: an empty answer then means "empty", also on AWS
@@ -262,10 +262,6 @@ def correlation_id(message: Received) -> str:
     The worker's own rule (``queue_worker.correlation``) on the message as Lambda would deliver it,
     with the original message id for a message the worker dead-lettered (its DLQ id is a new one).
     """
-    import_layer()
-    from queue_worker.correlation import correlation_id_for  # noqa: PLC0415 - layer path set just above
-    from queue_worker.dead_letter import original_message_id  # noqa: PLC0415
-
     raw = {"MessageId": message.message_id, "ReceiptHandle": message.receipt_handle, "Body": message.body}
     record = lambda_record(
         {**raw, "Attributes": message.attributes, "MessageAttributes": message.message_attributes}, "", ""
