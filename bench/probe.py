@@ -26,8 +26,6 @@ TARGETS: dict[str, tuple[str | None, str | None]] = {
     "naive-batch": ("bench.baselines.batch_handler", "sqs-mixed-batch.json"),
     "health-live": ("health_handler", "health-live-request.json"),
     "bare-url": ("bench.baselines.url_handler", "health-live-request.json"),
-    # what-if: the health handler with Powertools' Tracer replaced by a pass-through (see cold_start.py)
-    "health-live-no-tracer": ("health_handler", "health-live-request.json"),
     "worker-batch": ("worker_handler", None),
     "naive-batch-batch": ("bench.baselines.batch_handler", None),
     "powertools-import": ("aws_lambda_powertools", None),
@@ -48,16 +46,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-class _PassThroughTracer:
-    """Stands in for ``Tracer`` in the what-if probe: no aws_xray_sdk (and so no botocore) import."""
-
-    def capture_lambda_handler(self, *_args: Any, **_kwargs: Any) -> Any:
-        return lambda handler: handler
-
-    def capture_method(self, *_args: Any, **_kwargs: Any) -> Any:
-        return lambda method: method
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("target", choices=sorted(TARGETS))
@@ -76,10 +64,6 @@ def main() -> None:
     elif event_file:
         event = load_event(event_file)
     began = time.perf_counter()
-    if args.target.endswith("-no-tracer"):
-        import aws_lambda_powertools  # noqa: PLC0415 - part of the measured import in this what-if
-
-        aws_lambda_powertools.Tracer = _PassThroughTracer  # type: ignore[misc,assignment]
     module = importlib.import_module(module_name) if module_name else None
     imported = time.perf_counter()
     if module is not None and event is not None:

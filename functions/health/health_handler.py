@@ -16,7 +16,7 @@ from queue_worker.adapters.sqs_queue import SqsJobQueue
 from queue_worker.health.document import health_document, problem_document
 from queue_worker.health.http import FunctionUrlResponse, route_request
 from queue_worker.health.monitor import HealthDependencies, HealthMonitor
-from queue_worker.observability import logger, tracer
+from queue_worker.observability import logger
 from queue_worker.settings import health_settings
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ def _correlation_id(event: dict[str, Any]) -> str | None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> FunctionUrlResponse:  # noqa: ARG001
     """Entry point named in template.yaml (``health_handler.lambda_handler``)."""
     logger.set_correlation_id(_correlation_id(event))

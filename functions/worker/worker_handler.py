@@ -9,13 +9,14 @@ from __future__ import annotations
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import process_partial_response
 
 from queue_worker.adapters.sqs_queue import SqsJobQueue
 from queue_worker.backoff import full_jitter_delay
 from queue_worker.batch_processing import is_fifo_event, processor_for
 from queue_worker.errors import ConfigurationError
-from queue_worker.observability import logger, metrics, tracer
+from queue_worker.observability import logger
 from queue_worker.record_processing import BatchRun, WorkerDependencies
 from queue_worker.registry import JobRunner, default_registry, load_job_modules, run_directly
 from queue_worker.settings import worker_settings
@@ -23,6 +24,10 @@ from queue_worker.settings import worker_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+
+tracer = Tracer()
+metrics = Metrics()
 
 
 def _load_jobs() -> None:

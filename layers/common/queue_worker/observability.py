@@ -1,7 +1,11 @@
-"""Powertools singletons shared by the package and both handlers (the only module-level state)."""
+"""The Powertools ``Logger`` singleton shared by the package and both handlers.
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+``Tracer`` and ``Metrics`` are created in the worker handler, the only function that uses them:
+``Tracer()`` imports the X-Ray SDK (and with it botocore's session machinery) even when tracing is
+disabled, which tripled the health function's cold start. The health function still gets Lambda's own
+invocation segment from ``Tracing: Active``; it just records no subsegments.
+"""
+
+from aws_lambda_powertools import Logger
 
 logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
