@@ -21,8 +21,8 @@ _CONFIG = Config(
 )
 
 
-def sqs_client(endpoint_url: str | None, region: str, *, local: bool = True, service: str = "sqs") -> Any:
-    """A client for ``service`` at ``endpoint_url`` (AWS itself when None)."""
+def aws_client(service: str, endpoint_url: str | None, region: str, *, local: bool = True) -> Any:
+    """A client for ``service`` (``"sqs"``, ``"dynamodb"``) at ``endpoint_url`` (AWS itself when None)."""
     credentials: dict[str, str] = {}
     if local and endpoint_url is not None and not os.environ.get("AWS_ACCESS_KEY_ID"):
         credentials = dict(LOCAL_CREDENTIALS)

@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workerctl.aws import sqs_client
+from workerctl.aws import aws_client
 from workerctl.errors import UserError
 from workerctl.samconfig import load_environment
 
@@ -39,7 +39,7 @@ def add_connection_options(parser: argparse.ArgumentParser, *, endpoint_default:
 def client_for(args: argparse.Namespace) -> Any:
     """The SQS client ``args`` point at."""
     endpoint = None if args.endpoint_url == "aws" else args.endpoint_url
-    return sqs_client(endpoint, args.region, local=endpoint is not None)
+    return aws_client("sqs", endpoint, args.region, local=endpoint is not None)
 
 
 def queue_url(client: Any, args: argparse.Namespace, *, dead_letter: bool = False) -> str:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from workerctl import dlq_ops
-from workerctl.aws import sqs_client
+from workerctl.aws import aws_client
 from workerctl.cli_common import DEFAULT_ENDPOINT, add_connection_options
 from workerctl.dlq_ops import Inspected, QueueRef, SqsQueues
 from workerctl.errors import UserError
@@ -39,7 +39,9 @@ def make_queues(args: argparse.Namespace) -> SqsQueues:
         raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
     try:
         return SqsQueues(
-            sqs_client(None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint))
+            aws_client(
+                "sqs", None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint)
+            )
         )
     except ValueError as exc:
         raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc

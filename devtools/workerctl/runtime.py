@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workerctl.aws import sqs_client
+from workerctl.aws import aws_client
 from workerctl.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
 from workerctl.esm_poller import EventSourcePoller, PollTarget
 from workerctl.function_runner import FunctionPool
@@ -116,11 +116,13 @@ class LocalRuntime:
             self.endpoint_url = self._emulator.start()
         elif options.endpoint_url != "aws":
             self.endpoint_url = options.endpoint_url
-        self._client = sqs_client(self.endpoint_url, options.region, local=options.endpoint_url != "aws")
+        self._client = aws_client(
+            "sqs", self.endpoint_url, options.region, local=options.endpoint_url != "aws"
+        )
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = create_queues(self._client, model.queues, visibility)
-            create_tables(sqs_client(self.endpoint_url, options.region, service="dynamodb"), model.tables)
+            create_tables(aws_client("dynamodb", self.endpoint_url, options.region), model.tables)
         else:
             polled = {
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
