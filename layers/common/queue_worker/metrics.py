@@ -67,10 +67,8 @@ class BatchMetrics:
         metrics.add_metric(name="RecordsReceived", unit=MetricUnit.Count, value=self.received)
         for outcome in Outcome:
             metrics.add_metric(name=f"Records{outcome}", unit=MetricUnit.Count, value=self.outcomes[outcome])
-        for value in sample_values(self.durations_ms):
-            metrics.add_metric(name="JobDuration", unit=MetricUnit.Milliseconds, value=value)
-        for value in sample_values(self.message_ages_ms):
-            metrics.add_metric(name="MessageAge", unit=MetricUnit.Milliseconds, value=value)
+        _add_values(metrics, "JobDuration", sample_values(self.durations_ms))
+        _add_values(metrics, "MessageAge", sample_values(self.message_ages_ms))
         for (job_type, outcome), count in sorted(self.by_job_type.items()):
             with single_metric(
                 name=f"Jobs{outcome}",
@@ -80,3 +78,17 @@ class BatchMetrics:
                 default_dimensions={**metrics.default_dimensions, "job_type": job_type},
             ):
                 pass
+
+
+def _add_values(metrics: Metrics, name: str, values: list[float]) -> None:
+    """All ``values`` (milliseconds) under one metric.
+
+    The first goes through ``add_metric`` (validation, unit, resolution); the rest join the same entry
+    at once, because Powertools' ``add_metric`` formats the metric's whole value list into a debug
+    message on every call, which made publishing 99 values quadratic (about 12 ms per invocation).
+    Stays below 100 values, so Powertools never flushes early.
+    """
+    if not values:
+        return
+    metrics.add_metric(name=name, unit=MetricUnit.Milliseconds, value=values[0])
+    metrics.metric_set[name]["Value"].extend(float(value) for value in values[1:])
