@@ -12,6 +12,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+# GetQueueUrl's "no such queue" error codes (the AWS JSON protocol and the legacy query one).
+QUEUE_NOT_FOUND_CODES = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 _CONFIG = Config(
     connect_timeout=2,

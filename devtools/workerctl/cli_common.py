@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workerctl.aws import aws_client
+from workerctl.aws import QUEUE_NOT_FOUND_CODES, aws_client
 from workerctl.errors import UserError
 from workerctl.samconfig import load_environment
 
@@ -36,10 +39,56 @@ def add_connection_options(parser: argparse.ArgumentParser, *, endpoint_default:
     )
 
 
+def is_aws(endpoint_url: str) -> bool:
+    """True for ``aws`` or an ``*.amazonaws.com`` URL: real AWS, reached with the user's credentials."""
+    return endpoint_url == "aws" or (urlparse(endpoint_url).hostname or "").endswith(".amazonaws.com")
+
+
 def client_for(args: argparse.Namespace) -> Any:
-    """The SQS client ``args`` point at."""
-    endpoint = None if args.endpoint_url == "aws" else args.endpoint_url
-    return aws_client("sqs", endpoint, args.region, local=endpoint is not None)
+    """The SQS client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``; a bad URL is a UserError."""
+    endpoint: str = args.endpoint_url
+    if not is_aws(endpoint) and urlparse(endpoint).scheme not in ("http", "https"):
+        raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
+    try:
+        return aws_client(
+            "sqs", None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint)
+        )
+    except ValueError as exc:
+        raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc
+
+
+def stack_queue_name(args: argparse.Namespace, suffix: str) -> str:
+    """``<stack>-<suffix>``: the stack is ``--stack`` where the command has it, else samconfig's for --env."""
+    stack = getattr(args, "stack", None) or load_environment(args.config_file, args.env).stack_name
+    return f"{stack}-{suffix}"
+
+
+def find_queue[T](name: str, lookup: Callable[[str], T | None]) -> T | None:
+    """``lookup(name)``, else ``lookup(name + ".fifo")``; None when neither queue exists.
+
+    ``lookup`` is one GetQueueUrl that returns None only for a queue that does not exist and raises
+    :class:`UserError` for anything else (access denied, throttling), so those are never "not found".
+    """
+    for candidate in (name, f"{name}.fifo"):
+        if (found := lookup(candidate)) is not None:
+            return found
+    return None
+
+
+def get_queue_url(client: Any, endpoint_url: str, name: str) -> str | None:
+    """The URL of the queue ``name``, None when it does not exist; other failures are one-line UserErrors."""
+    try:
+        return str(client.get_queue_url(QueueName=name)["QueueUrl"])
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", ""))
+        if code in QUEUE_NOT_FOUND_CODES:
+            return None
+        message = str(error.get("Message", "")).strip()
+        detail = f": {message.splitlines()[0]}" if message else ""
+        raise UserError(f"GetQueueUrl {name} at {endpoint_url} failed: {code}{detail}") from exc
+    except BotoCoreError as exc:
+        raise UserError(f"cannot reach {endpoint_url}: {exc}; is `workerctl run` running?") from exc
 
 
 def queue_url(client: Any, args: argparse.Namespace, *, dead_letter: bool = False) -> str:
@@ -47,13 +96,8 @@ def queue_url(client: Any, args: argparse.Namespace, *, dead_letter: bool = Fals
     explicit = getattr(args, "dlq_url" if dead_letter else "queue_url", None)
     if explicit:
         return str(explicit)
-    stack = load_environment(args.config_file, args.env).stack_name
-    base = f"{stack}-jobs" + ("-dlq" if dead_letter else "")
-    for name in (base, f"{base}.fifo"):
-        try:
-            return str(client.get_queue_url(QueueName=name)["QueueUrl"])
-        except ClientError:
-            continue
-        except BotoCoreError as exc:
-            raise UserError(f"cannot reach {args.endpoint_url}: {exc}; is `workerctl run` running?") from exc
-    raise UserError(f"queue {base} not found at {args.endpoint_url}; pass --queue-url or check --env")
+    name = stack_queue_name(args, "jobs-dlq" if dead_letter else "jobs")
+    url = find_queue(name, partial(get_queue_url, client, args.endpoint_url))
+    if url is None:
+        raise UserError(f"queue {name} not found at {args.endpoint_url}; pass --queue-url or check --env")
+    return url

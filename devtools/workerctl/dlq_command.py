@@ -14,52 +14,38 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from urllib.parse import urlparse
 
 from workerctl import dlq_ops
-from workerctl.aws import aws_client
-from workerctl.cli_common import DEFAULT_ENDPOINT, add_connection_options
+from workerctl.cli_common import (
+    DEFAULT_ENDPOINT,
+    add_connection_options,
+    client_for,
+    find_queue,
+    is_aws,
+    stack_queue_name,
+)
 from workerctl.dlq_ops import Inspected, QueueRef, SqsQueues
 from workerctl.errors import UserError
-from workerctl.samconfig import load_environment
 
 MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit
 COLUMNS = (("MESSAGE ID", 36), ("SENT (UTC)", 25), ("RECEIVES", 8), ("TYPE", 20), ("ERROR", 70))
 
 
-def is_aws(endpoint_url: str) -> bool:
-    """True for ``aws`` or an ``*.amazonaws.com`` URL (move tasks exist there, not on moto)."""
-    return endpoint_url == "aws" or (urlparse(endpoint_url).hostname or "").endswith(".amazonaws.com")
-
-
 def make_queues(args: argparse.Namespace) -> SqsQueues:
-    """The adapter on a client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``."""
-    endpoint: str = args.endpoint_url
-    if not is_aws(endpoint) and urlparse(endpoint).scheme not in ("http", "https"):
-        raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
-    try:
-        return SqsQueues(
-            aws_client(
-                "sqs", None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint)
-            )
-        )
-    except ValueError as exc:
-        raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc
+    """The adapter on the SQS client for ``--endpoint-url``/``--region`` (``cli_common.client_for``)."""
+    return SqsQueues(client_for(args))
 
 
 def resolve(queues: SqsQueues, args: argparse.Namespace, url: str | None, suffix: str) -> QueueRef:
-    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin.
+    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin (``cli_common.find_queue``).
 
-    Not ``cli_common.queue_url``: that one has no ``--stack`` and reads every ClientError (access
-    denied, throttling) as "not found"; the samconfig part is shared (``load_environment``).
+    The look-up is shared with ``send``/``depth``; the message is this command's own (it has ``--stack``).
     """
     if url:
         return QueueRef(url)
-    stack = args.stack or load_environment(args.config_file, args.env).stack_name
-    name = f"{stack}-{suffix}"
-    for candidate in (name, f"{name}.fifo"):
-        if found := queues.find(candidate):
-            return found
+    name = stack_queue_name(args, suffix)
+    if found := find_queue(name, queues.find):
+        return found
     raise UserError(
         f"queue {name} (or {name}.fifo) not found at {args.endpoint_url}; check --stack/--env or pass a URL"
     )

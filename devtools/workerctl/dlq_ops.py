@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 
 from queue_worker.correlation import correlation_id_for
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, original_message_id
+from workerctl.aws import QUEUE_NOT_FOUND_CODES
 from workerctl.errors import UserError
 from workerctl.sqs_event import lambda_record
 
@@ -33,7 +34,6 @@ BATCH = 10  # SQS receive/send/delete batch limit
 HOLD_SECONDS = 30  # how long a received message stays hidden if we die before releasing or deleting it
 WAIT_SECONDS = 1  # short long-poll: an empty answer then means "empty", also on AWS
 ACTIVE_TASK_STATES = frozenset({"RUNNING", "CANCELLING"})
-_NOT_FOUND = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})
 _UNSUPPORTED = frozenset({"500", "501", "NotImplemented", "UnknownOperation", "UnknownOperationException"})
 
 
@@ -75,7 +75,7 @@ def _from_client_error(what: str, exc: ClientError, *, unsupported: bool) -> Exc
     """The error to raise for a ClientError of ``what``."""
     error = exc.response.get("Error", {})
     code, message = str(error.get("Code", "")), str(error.get("Message", "")).strip()
-    if code in _NOT_FOUND:
+    if code in QUEUE_NOT_FOUND_CODES:
         return QueueNotFoundError(f"{what}: the queue does not exist")
     if unsupported and code in _UNSUPPORTED:
         return MoveTaskUnsupportedError(what)
