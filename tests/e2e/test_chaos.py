@@ -18,15 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from workerctl.runtime import LocalRuntime, RuntimeOptions
-from workerctl.status import Console
+from tests.e2e.helpers import LineSink, local_sqs, options_for_jobs, running, total_messages
+from workerctl.runtime import LocalRuntime
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 JOBS = 2_000
 DUPLICATES = 50
 HANGS = 4
@@ -46,26 +44,6 @@ OVERRIDES = {
 }
 
 
-class _Quiet:
-    """Console sink: the chaos run's logs are many and not needed."""
-
-    lines: list[str]
-
-    def __init__(self) -> None:
-        self.lines = []
-
-    def write(self, text: str) -> int:
-        self.lines.append(text)
-        del self.lines[:-200]
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("chaos") / "ledger.txt"
@@ -76,24 +54,13 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def runtime(ledger: Path) -> Iterator[LocalRuntime]:
-    options = RuntimeOptions(
-        template=ROOT / "template.yaml",
-        samconfig=ROOT / "samconfig.toml",
+    options = options_for_jobs(
+        "tests.e2e.chaos_jobs",
         parameter_overrides=OVERRIDES,
-        emulator_port=0,
-        health_port=0,
-        demo=False,
-        poll_wait_seconds=1,
         status_interval_seconds=5,
-        extra_job_modules=("tests.e2e.chaos_jobs",),
-        extra_sys_paths=(str(ROOT),),
     )
-    local = LocalRuntime(options, Console(_Quiet(), tty=False))  # type: ignore[arg-type]
-    local.start()
-    try:
+    with running(options, LineSink(keep=200)) as local:  # the chaos run's logs are many and not needed
         yield local
-    finally:
-        local.stop()
 
 
 def plan(seed: int = 20261123) -> list[dict[str, Any]]:
@@ -113,16 +80,6 @@ def plan(seed: int = 20261123) -> list[dict[str, Any]]:
     return jobs
 
 
-def depth(sqs: Any, url: str) -> int:
-    names = [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-    ]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
-    return sum(int(attributes[name]) for name in names)
-
-
 def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     while batch := sqs.receive_message(
@@ -133,13 +90,7 @@ def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
 
 
 def test_chaos_every_job_once_or_dead_lettered(runtime: LocalRuntime, ledger: Path) -> None:
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=runtime.endpoint_url,
-        region_name="eu-west-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    sqs = local_sqs(runtime.endpoint_url)
     jobs_url, dlq_url = runtime.queue_urls["JobsQueue"], runtime.queue_urls["DeadLetterQueue"]
     jobs = plan()
     duplicates = [job for job in jobs if not job.get("permanent")][:: (JOBS // DUPLICATES)][:DUPLICATES]
@@ -150,7 +101,7 @@ def test_chaos_every_job_once_or_dead_lettered(runtime: LocalRuntime, ledger: Pa
     sent = 0
     while sent < len(bodies):  # feed in waves: moto's SQS slows down with depth
         assert time.monotonic() - started < DEADLINE_SECONDS, f"feeding stalled at {sent}"
-        if depth(sqs, jobs_url) > MAX_BACKLOG:
+        if total_messages(sqs, jobs_url) > MAX_BACKLOG:
             time.sleep(0.2)
             continue
         wave = bodies[sent : sent + WAVE]
@@ -158,7 +109,7 @@ def test_chaos_every_job_once_or_dead_lettered(runtime: LocalRuntime, ledger: Pa
             entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(wave[start : start + 10])]
             assert not sqs.send_message_batch(QueueUrl=jobs_url, Entries=entries).get("Failed")
         sent += len(wave)
-    while depth(sqs, jobs_url) > 0:
+    while total_messages(sqs, jobs_url) > 0:
         assert time.monotonic() - started < DEADLINE_SECONDS, "the jobs queue did not drain"
         time.sleep(0.25)
     elapsed = time.monotonic() - started
@@ -202,6 +153,6 @@ def test_chaos_every_job_once_or_dead_lettered(runtime: LocalRuntime, ledger: Pa
     # Poison never burns maxReceiveCount (a second receive happens only when a hang killed its batch).
     assert all(m["receiveCount"] < int(OVERRIDES["MaxReceiveCount"]) for m in metadata)
     assert runtime.stats.timeouts >= 1  # invocations really were killed by the timeout
-    assert depth(sqs, jobs_url) == 0
+    assert total_messages(sqs, jobs_url) == 0
     assert 0.15 * JOBS < summary["transient"] < 0.25 * JOBS
     assert 0.01 * JOBS < len(poison) < 0.03 * JOBS

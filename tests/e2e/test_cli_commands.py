@@ -11,8 +11,10 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.e2e.helpers import ROOT, LineSink, running, runtime_options
 from workerctl.cli import main
-from workerctl.emulator import EmbeddedEmulator
+from workerctl.emulator import EmbeddedEmulator, create_tables
+from workerctl.template_sections import load_model
 
 pytestmark = pytest.mark.e2e
 STACK = "sqs-lambda-worker-dev"
@@ -103,40 +105,15 @@ def test_missing_queue_and_bad_payload_are_one_line_errors(
 
 def test_runtime_drains_queues_at_another_endpoint_by_name(sqs: Any, endpoint: str) -> None:
     """``--endpoint-url``: nothing created, queues found by name, the demo jobs processed."""
-    from workerctl.emulator import create_tables
-    from workerctl.runtime import LocalRuntime, RuntimeOptions
-    from workerctl.status import Console
-    from workerctl.template_sections import load_model
-
-    class Quiet:
-        def write(self, text: str) -> int:
-            return len(text)
-
-        def flush(self) -> None:
-            pass
-
-        def isatty(self) -> bool:
-            return False
-
-    root = Path(__file__).resolve().parents[2]
     # The other endpoint must hold what the worker uses besides queues (e.g. the idempotency table).
-    model = load_model(root / "template.yaml", stack_name=STACK, region="eu-west-1")
+    model = load_model(ROOT / "template.yaml", stack_name=STACK, region="eu-west-1")
     create_tables(boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-1"), model.tables)
-    options = RuntimeOptions(
-        template=root / "template.yaml",
-        samconfig=root / "samconfig.toml",
-        endpoint_url=endpoint,
-        health_port=0,
-        poll_wait_seconds=1,
-        parameter_overrides={"LogLevel": "ERROR"},
+    options = runtime_options(
+        endpoint_url=endpoint, health_port=0, poll_wait_seconds=1, parameter_overrides={"LogLevel": "ERROR"}
     )
-    runtime = LocalRuntime(options, Console(Quiet(), tty=False))  # type: ignore[arg-type]
-    runtime.start()
-    try:
+    with running(options, LineSink(keep=0)) as runtime:
         assert runtime.queue_urls == {"DeadLetterQueue": queue(sqs, "-dlq"), "JobsQueue": queue(sqs)}
         deadline = time.monotonic() + 60
         while runtime.stats.processed < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert runtime.stats.processed >= 2  # the two demo checksum jobs
-    finally:
-        runtime.stop()

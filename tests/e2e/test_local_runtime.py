@@ -16,16 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from workerctl.runtime import LocalRuntime, RuntimeOptions
-from workerctl.status import Console
+from tests.e2e.helpers import ROOT, LineSink, local_sqs, options_for_jobs, running, total_messages
+from workerctl.runtime import LocalRuntime
 from workerctl.template_sections import decode_template
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 BATCH_SIZE = 4
 MAX_CONCURRENCY = 3
 WANTED_OVERRIDES = {
@@ -53,58 +51,24 @@ def wait_for[T](condition: Callable[[], T], timeout: float = 60.0, what: str = "
     pytest.fail(f"timed out after {timeout} s waiting for {what}; runtime output:\n{recent}")
 
 
-class _Lines:
-    """A console that keeps lines instead of printing them (the worker's logs stay inspectable)."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.lines.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-
-CONSOLE = _Lines()
+CONSOLE = LineSink()  # keeps every line: a timed-out wait_for shows the last ones
 
 
 @pytest.fixture(scope="module")
 def runtime() -> Iterator[LocalRuntime]:
     declared = set(decode_template(ROOT / "template.yaml")["Parameters"])
-    options = RuntimeOptions(
-        template=ROOT / "template.yaml",
-        samconfig=ROOT / "samconfig.toml",
+    options = options_for_jobs(
+        "tests.e2e.e2e_jobs",
         parameter_overrides={k: v for k, v in WANTED_OVERRIDES.items() if k in declared},
-        emulator_port=0,
-        health_port=0,
-        demo=False,
-        poll_wait_seconds=1,
         status_interval_seconds=0.2,
-        extra_job_modules=("tests.e2e.e2e_jobs",),
-        extra_sys_paths=(str(ROOT),),
     )
-    local = LocalRuntime(options, Console(CONSOLE, tty=False))  # type: ignore[arg-type]
-    local.start()
-    try:
+    with running(options, CONSOLE) as local:
         yield local
-    finally:
-        local.stop()
 
 
 @pytest.fixture(scope="module")
 def sqs(runtime: LocalRuntime) -> Any:
-    return boto3.client(
-        "sqs",
-        endpoint_url=runtime.endpoint_url,
-        region_name="eu-west-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return local_sqs(runtime.endpoint_url)
 
 
 @pytest.fixture
@@ -129,16 +93,6 @@ def send_all(sqs: Any, url: str, entries: list[dict[str, Any]]) -> None:
     for start in range(0, len(entries), 10):
         response = sqs.send_message_batch(QueueUrl=url, Entries=entries[start : start + 10])
         assert not response.get("Failed")
-
-
-def total_messages(sqs: Any, url: str) -> int:
-    names = [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-    ]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
-    return sum(int(attributes[name]) for name in names)
 
 
 def ended(journal: Path, tags: set[str]) -> list[dict[str, Any]]:
