@@ -60,6 +60,12 @@ class BatchMetrics:
         if duration_ms is not None:
             self.durations_ms.append(duration_ms)
 
+    def summary(self) -> dict[str, int]:
+        """The batch's counts for its log line, e.g. ``{"received": 10, "succeeded": 9, ...}``."""
+        counts = {"received": self.received}
+        counts.update({_snake_case(outcome): self.outcomes[outcome] for outcome in Outcome})
+        return counts
+
     def publish(self, metrics: Metrics) -> None:
         """Add the aggregated values to ``metrics`` (flushed by ``log_metrics``) and per-type documents."""
         if self.received == 0:
@@ -78,6 +84,11 @@ class BatchMetrics:
                 default_dimensions={**metrics.default_dimensions, "job_type": job_type},
             ):
                 pass
+
+
+def _snake_case(outcome: Outcome) -> str:
+    """``FailedTransient`` → ``failed_transient``."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in outcome.value).lstrip("_")
 
 
 def _add_values(metrics: Metrics, name: str, values: list[float]) -> None:

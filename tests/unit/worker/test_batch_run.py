@@ -173,3 +173,35 @@ def test_message_age_is_measured_from_sent_timestamp(lambda_context: Any) -> Non
     run = make_run([], FakeDeadLetters())
     process(run, sqs_event(work("ok", sent_timestamp_ms=1_795_464_000_000)), lambda_context)
     assert run.metrics.message_ages_ms == [pytest.approx(1_000.0)]
+
+
+def test_at_info_successes_are_summed_in_one_batch_line_and_failures_logged_per_record(
+    lambda_context: Any, log_lines: Any
+) -> None:
+    logger.setLevel("INFO")  # the template's default LogLevel (the fixture captures at DEBUG)
+    event = sqs_event(
+        work("ok", message_id="a"),
+        work("ok", message_id="b"),
+        work("transient", message_id="t"),
+        work("permanent", message_id="p"),
+    )
+    process(make_run([], FakeDeadLetters()), event, lambda_context)
+    lines = log_lines()
+    assert [line["message"] for line in lines if line.get("message_id") in {"a", "b"}] == []
+    assert {line["message_id"] for line in lines if "message_id" in line} == {"t", "p"}
+    (summary,) = [line for line in lines if line["message"] == "batch processed"]
+    assert summary["level"] == "INFO"
+    assert {key: summary[key] for key in ("received", "succeeded", "failed_transient")} == {
+        "received": 4,
+        "succeeded": 2,
+        "failed_transient": 1,
+    }
+    assert (summary["dead_lettered"], summary["skipped_by_timeout"]) == (1, 0)
+    assert "message_id" not in summary
+
+
+def test_at_debug_every_success_has_its_own_line(lambda_context: Any, log_lines: Any) -> None:
+    process(make_run([]), sqs_event(work("ok", message_id="a")), lambda_context)
+    (line,) = [line for line in log_lines() if line["message"] == "job processed"]
+    assert (line["level"], line["message_id"]) == ("DEBUG", "a")
+    assert line["duration_ms"] >= 0
