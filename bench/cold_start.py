@@ -32,7 +32,10 @@ def run(smoke: bool = False) -> Report:
         for i in range(runs):
             order = (ours, baseline) if i % 2 == 0 else (baseline, ours)
             for target in order:
-                samples[target].append(probe(target, **HEALTH_ENV))
+                sample = probe(target, **HEALTH_ENV)
+                if sample.get("status_code") not in (None, 200):  # a fast failure is no cold start
+                    raise RuntimeError(f"{target} answered {sample['status_code']} on its first invocation")
+                samples[target].append(sample)
         figures = {
             target: {
                 key: median([s[key] for s in values]) for key in ("import_ms", "first_invoke_ms", "wall_ms")

@@ -38,7 +38,7 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 def _reset_caches() -> None:
     import health_handler  # noqa: PLC0415
     from queue_worker.adapters import aws_clients  # noqa: PLC0415
-    from queue_worker.settings import health_settings  # noqa: PLC0415
+    from queue_worker.health.settings import health_settings  # noqa: PLC0415
 
     health_settings.cache_clear()
     health_handler.monitor.cache_clear()

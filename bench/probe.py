@@ -69,6 +69,7 @@ def main() -> None:
     if module is not None and event is not None:
         response = module.lambda_handler(event, LambdaContext())
         result["response_keys"] = sorted(response)
+        result["status_code"] = response.get("statusCode")  # Function URL handlers; None for the worker
     invoked = time.perf_counter()
     result.update(
         startup_ms=(began - STARTED) * 1000,

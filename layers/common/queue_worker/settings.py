@@ -1,6 +1,9 @@
-"""Each function's configuration, parsed once from the environment into a validated pydantic model.
+"""The worker's configuration, parsed once from the environment into a validated pydantic model.
 
-Nothing else in the package reads ``os.environ``. A bad value raises :class:`ConfigurationError`
+The health function has its own, pydantic-free reader (``queue_worker.health.settings``, for its cold
+start; docs/decisions.md #15).
+
+Nothing else in the worker reads ``os.environ``. A bad value raises :class:`ConfigurationError`
 naming the variable and what is wrong, instead of a stack trace deep inside a handler.
 """
 
@@ -80,49 +83,7 @@ class WorkerSettings(_EnvSettings):
     )
 
 
-def _blank_to_none(value: object) -> object:
-    """An empty or blank env var means "not set" (the local runtime may export ``NAME=``)."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-OptionalName = Annotated[str | None, BeforeValidator(_blank_to_none)]
-
-
-class HealthSettings(_EnvSettings):
-    """Configuration of the health function (see docs/health.md for what each check does with it)."""
-
-    jobs_queue_url: str = Field(alias="JOBS_QUEUE_URL", min_length=1)
-    dead_letter_queue_url: OptionalName = Field(default=None, alias="DEAD_LETTER_QUEUE_URL")
-    jobs_queue_arn: OptionalName = Field(
-        default=None, alias="JOBS_QUEUE_ARN", description="Narrows the event source mapping lookup."
-    )
-    jobs_queue_name_override: OptionalName = Field(
-        default=None, alias="JOBS_QUEUE_NAME", description="CloudWatch QueueName; default: from the URL."
-    )
-    worker_function_name: OptionalName = Field(
-        default=None, alias="WORKER_FUNCTION_NAME", description="Unset = mapping check reports warn."
-    )
-    release_id: str = Field(default="dev", alias="RELEASE_ID")
-    version: str = Field(default="1", alias="SERVICE_VERSION")
-    cache_seconds: float = Field(default=5.0, alias="HEALTH_CACHE_SECONDS", ge=0, le=300)
-    check_timeout_seconds: float = Field(default=3.0, alias="HEALTH_CHECK_TIMEOUT_SECONDS", gt=0, le=30)
-    oldest_message_warn_seconds: float = Field(default=300.0, alias="OLDEST_MESSAGE_WARN_SECONDS", ge=0)
-
-    @property
-    def jobs_queue_name(self) -> str:
-        """The queue's name: ``JOBS_QUEUE_NAME``, else the last path segment of its URL."""
-        return self.jobs_queue_name_override or self.jobs_queue_url.rstrip("/").rsplit("/", 1)[-1]
-
-
 @cache
 def worker_settings() -> WorkerSettings:
     """The worker's settings, parsed once per execution environment."""
     return WorkerSettings.from_env()
-
-
-@cache
-def health_settings() -> HealthSettings:
-    """The health function's settings, parsed once per execution environment."""
-    return HealthSettings.from_env()

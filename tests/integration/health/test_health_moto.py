@@ -24,7 +24,7 @@ import health_handler
 from queue_worker.adapters import aws_clients
 from queue_worker.health.mapping_check import NOT_CONFIGURED, NOT_FOUND
 from queue_worker.health.monitor import HealthMonitor
-from queue_worker.settings import HealthSettings, health_settings
+from queue_worker.health.settings import HealthSettings, health_settings
 from tests.conftest import load_event
 from tests.unit.health.contract import assert_health_document, assert_no_leak
 from tests.unit.health.fakes import FakeMonotonic

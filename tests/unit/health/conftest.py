@@ -11,7 +11,7 @@ import pytest
 
 import health_handler
 from queue_worker.health.monitor import HealthMonitor
-from queue_worker.settings import HealthSettings, health_settings
+from queue_worker.health.settings import HealthSettings, health_settings
 from tests.conftest import load_event
 from tests.unit.health.fakes import FakeAws, FakeMonotonic
 

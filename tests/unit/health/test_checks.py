@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from queue_worker.adapters.lambda_mappings import MappingState
+from queue_worker.errors import ConfigurationError
 from queue_worker.health.age_check import NO_DATA, oldest_message_checks
 from queue_worker.health.checks import NO_DLQ, dead_letter_queue_checks, jobs_queue_checks
 from queue_worker.health.document import health_document
 from queue_worker.health.mapping_check import NOT_CONFIGURED, mapping_checks
 from queue_worker.health.runner import run_probes
-from queue_worker.settings import HealthSettings
+from queue_worker.health.settings import HealthSettings
 from tests.unit.health.fakes import FIXED_NOW, FakeMappings, FakeMetrics, FakeQueue
 
 
@@ -145,3 +150,60 @@ def test_malformed_counts_read_as_zero() -> None:
             return {"ApproximateNumberOfMessages": "many"}
 
     assert _by_key(jobs_queue_checks(Odd(), clock))["jobs-queue:visibleMessages"] == ("pass", 0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HEALTH_CACHE_SECONDS", "301"),
+        ("HEALTH_CACHE_SECONDS", "-1"),
+        ("HEALTH_CACHE_SECONDS", "five"),
+        ("HEALTH_CHECK_TIMEOUT_SECONDS", "0"),
+        ("HEALTH_CHECK_TIMEOUT_SECONDS", "nan"),
+        ("OLDEST_MESSAGE_WARN_SECONDS", "inf"),
+        ("OLDEST_MESSAGE_WARN_SECONDS", "-5"),
+    ],
+)
+def test_bad_health_settings_name_the_variable_and_the_value(name: str, value: str) -> None:
+    with pytest.raises(
+        ConfigurationError, match=rf"invalid HealthSettings configuration: {name}: .*'{value}'"
+    ):
+        HealthSettings.from_env({"JOBS_QUEUE_URL": "u/x", name: value})
+
+
+def test_every_bad_health_setting_is_named_in_one_message() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        HealthSettings.from_env({"JOBS_QUEUE_URL": " ", "HEALTH_CACHE_SECONDS": "x"})
+    assert str(raised.value) == (
+        "invalid HealthSettings configuration: JOBS_QUEUE_URL: required, not set; "
+        "HEALTH_CACHE_SECONDS: must be a number of seconds between 0 and 300, got 'x'"
+    )
+
+
+def test_health_settings_read_numbers_and_texts() -> None:
+    settings = HealthSettings.from_env(
+        {
+            "JOBS_QUEUE_URL": "u/x",
+            "HEALTH_CACHE_SECONDS": "0",
+            "HEALTH_CHECK_TIMEOUT_SECONDS": "30",
+            "OLDEST_MESSAGE_WARN_SECONDS": "12.5",
+            "RELEASE_ID": "abc123",
+            "SERVICE_VERSION": "7",
+        }
+    )
+    assert (settings.cache_seconds, settings.check_timeout_seconds, settings.oldest_message_warn_seconds) == (
+        0,
+        30,
+        12.5,
+    )
+    assert (settings.release_id, settings.version) == ("abc123", "7")
+
+
+def test_the_health_function_imports_no_pydantic() -> None:
+    """The reason the health settings are hand-written (docs/decisions.md #15): keep it that way."""
+    code = (
+        "import sys, health_handler; print('pydantic' in sys.modules, 'botocore.exceptions' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.split() == ["False", "False"]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from queue_worker.backoff import backoff_ceiling, full_jitter_delay
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, dead_letter_message
 from queue_worker.errors import ConfigurationError, InvalidPayloadError
-from queue_worker.settings import HealthSettings, WorkerSettings
+from queue_worker.health.settings import HealthSettings
+from queue_worker.settings import WorkerSettings
 from tests.factories import sqs_record, string_attribute
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any
-
-from botocore.exceptions import BotoCoreError, ClientError
+from typing import TYPE_CHECKING, Any, TypeIs
 
 if TYPE_CHECKING:
     from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_sqs import SQSClient
@@ -99,8 +98,21 @@ class LazyClientAdapter[C]:
         return self._client
 
 
+def is_aws_error(exc: BaseException) -> TypeIs[ClientError | BotoCoreError]:
+    """True for botocore's ClientError and BotoCoreError.
+
+    botocore is imported here, not at module level: the health function's cold start and
+    ``/health/live`` need none of it, and once a client call has failed it is loaded already.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    return isinstance(exc, ClientError | BotoCoreError)
+
+
 def aws_error_code(exc: ClientError | BotoCoreError) -> str:
     """A short, leak-free description: the AWS error code or the botocore exception class."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415 - see is_aws_error
+
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Code", "ClientError"))
     return type(exc).__name__
@@ -114,5 +126,7 @@ def aws_call(operation: str, error: type[WorkerError]) -> Iterator[None]:
     """
     try:
         yield
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:
+        if not is_aws_error(exc):
+            raise
         raise error(f"{operation} failed: {aws_error_code(exc)}") from exc

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_error_code, lambda_client
+from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_error_code, is_aws_error, lambda_client
 from queue_worker.errors import DependencyUnavailableError
 
 if TYPE_CHECKING:
@@ -42,7 +40,9 @@ class LambdaEventSourceMappings(LazyClientAdapter["LambdaClient"]):
                 )
             else:
                 response = self.client.list_event_source_mappings(FunctionName=function_name, MaxItems=100)
-        except (ClientError, BotoCoreError) as exc:
+        except Exception as exc:
+            if not is_aws_error(exc):
+                raise
             code = aws_error_code(exc)
             if code == "ResourceNotFoundException":
                 return None

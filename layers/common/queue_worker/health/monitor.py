@@ -26,7 +26,7 @@ from queue_worker.health.runner import Probe, run_probes
 
 if TYPE_CHECKING:
     from queue_worker.health.document import CheckResult
-    from queue_worker.settings import HealthSettings
+    from queue_worker.health.settings import HealthSettings
 
 
 @dataclass(frozen=True)
