@@ -2,12 +2,15 @@
 
 An embedded moto server (SQS on ``--emulator-port``, default 4566), the queues from template.yaml,
 an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
-(``PORT`` or ``--port``). Ctrl-C or SIGTERM stops it cleanly.
+(``PORT`` or ``--port``). The functions' log lines pass through unchanged; every 10 s
+(``--metrics-summary-interval``) a few lines summarise the EMF metrics among them. Ctrl-C or SIGTERM
+stops it cleanly.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -67,6 +70,14 @@ def register(subparsers: Any) -> None:
         help="lower queue visibility timeouts to 5 s so retries show within seconds",
     )
     parser.add_argument("--poll-wait", type=float, default=20.0, help="long-poll seconds, 0-20 (default: 20)")
+    parser.add_argument(
+        "--metrics-summary-interval",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="print a summary of the functions' EMF metric lines every SECONDS when new ones "
+        "arrived, and once at stop; 0 disables (default: 10)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -76,6 +87,8 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         raise UserError("--queue-url needs --endpoint-url (the embedded emulator creates its own queues)")
     if not 0 <= args.poll_wait <= 20:
         raise UserError("--poll-wait must be between 0 and 20 seconds")
+    if not (math.isfinite(args.metrics_summary_interval) and args.metrics_summary_interval >= 0):
+        raise UserError("--metrics-summary-interval must be 0 (off) or a positive number of seconds")
     return RuntimeOptions(
         template=args.template,
         samconfig=args.config_file,
@@ -89,6 +102,7 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         demo=args.demo,
         fast_retries=args.fast_retries,
         poll_wait_seconds=args.poll_wait,
+        metrics_summary_seconds=args.metrics_summary_interval,
     )
 
 

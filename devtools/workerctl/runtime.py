@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workerctl.aws import aws_client
+from workerctl.emf_summary import MetricsSummary
 from workerctl.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
 from workerctl.esm_poller import EventSourcePoller, PollTarget
 from workerctl.function_runner import FunctionPool
@@ -55,6 +56,7 @@ class RuntimeOptions:
     fast_retries: bool = False
     poll_wait_seconds: float = 20.0
     status_interval_seconds: float = 1.0
+    metrics_summary_seconds: float = 10.0  # 0: no summary of the functions' EMF metric lines
     extra_job_modules: tuple[str, ...] = ()
     extra_sys_paths: tuple[str, ...] = ()
 
@@ -66,6 +68,7 @@ class LocalRuntime:
         self.options = options
         self.console = console or Console()
         self.stats = RuntimeStats()
+        self.metrics = MetricsSummary()
         self.queue_urls: dict[str, str] = {}
         self.health_url: str | None = None
         self.endpoint_url: str | None = None
@@ -105,6 +108,8 @@ class LocalRuntime:
         if self._health is not None:
             self._health.start()
         threading.Thread(target=self._status_loop, name="status", daemon=True).start()
+        if options.metrics_summary_seconds > 0:
+            threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
         if options.demo:
             self.send_demo_jobs()
 
@@ -162,7 +167,7 @@ class LocalRuntime:
             url = self.queue_urls.get(event.queue_logical_id or "")
             if not event.enabled or url is None:
                 continue
-            pool = function_pool(setup, function.timeout, event.maximum_concurrency, self.console.log)
+            pool = function_pool(setup, function.timeout, event.maximum_concurrency, self.function_log)
             self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
             target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
             self._pollers.append(
@@ -170,7 +175,7 @@ class LocalRuntime:
             )
         if function.has_url and self._health is None:
             size = 1  # one warm process answers probes; requests queue behind it
-            pool = function_pool(setup, function.timeout, size, self.console.log)
+            pool = function_pool(setup, function.timeout, size, self.function_log)
             self._add_pool(function.logical_id, pool, function.timeout)
             self._health = HealthServer(options.host, options.health_port, pool.invoke)
             self.health_url = self._health.url
@@ -209,6 +214,22 @@ class LocalRuntime:
                     self.stats.dlq_depth = None
             self.console.status(self.stats.line())
 
+    def function_log(self, line: str) -> None:
+        """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
+        self.console.log(line)
+        if self.options.metrics_summary_seconds > 0:
+            self.metrics.feed(line)
+
+    def print_metrics_summary(self) -> None:
+        """Print the metrics that arrived since the last summary, if any (one console write)."""
+        lines = self.metrics.summary_lines()
+        if lines:
+            self.console.log("\n".join(lines))
+
+    def _metrics_loop(self) -> None:
+        while not self._stopped.wait(self.options.metrics_summary_seconds):
+            self.print_metrics_summary()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until :meth:`stop` has run (True) or ``timeout`` passed (False)."""
         return self._stopped.wait(timeout)
@@ -226,4 +247,5 @@ class LocalRuntime:
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
+        self.print_metrics_summary()  # what the last batches reported
         self.console.close()

@@ -61,6 +61,7 @@ def runtime() -> Iterator[LocalRuntime]:
         "tests.e2e.e2e_jobs",
         parameter_overrides={k: v for k, v in WANTED_OVERRIDES.items() if k in declared},
         status_interval_seconds=0.2,
+        metrics_summary_seconds=0.5,
     )
     with running(options, CONSOLE) as local:
         yield local
@@ -187,6 +188,25 @@ def test_a_timed_out_batch_is_redelivered_whole(runtime: LocalRuntime, sqs: Any,
     assert blocker_end["pid"] != first["pid"]  # the killed process was replaced: a cold start
     assert runtime.stats.timeouts > timeouts
     assert pool.cold_starts > cold_starts
+
+
+def test_the_console_summarises_the_workers_metric_lines(
+    runtime: LocalRuntime, sqs: Any, journal: Path
+) -> None:
+    start = len(CONSOLE.lines)
+    send_all(sqs, runtime.queue_urls["JobsQueue"], [probe(journal, "summarised")])
+    wait_for(lambda: ended(journal, {"summarised"}), what="the probe to finish")
+
+    def summary() -> str | None:
+        written = CONSOLE.lines[start:]
+        emf = next((i for i, text in enumerate(written) if '"_aws"' in text and "e2e.probe" in text), None)
+        later = written[emf + 1 :] if emf is not None else []
+        return next((text for text in later if "e2e.probe succeeded" in text), None)
+
+    text = wait_for(summary, timeout=10, what="a metrics summary naming the probe")
+    assert text.startswith("metrics (last ")
+    assert "RecordsReceived " in text.splitlines()[0]
+    assert "  JobDuration ms: n " in text
 
 
 def _get(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
