@@ -20,6 +20,7 @@ from queue_worker.observability import logger
 from queue_worker.record_processing import BatchRun, WorkerDependencies
 from queue_worker.registry import JobRunner, default_registry, load_job_modules, run_directly
 from queue_worker.settings import worker_settings
+from queue_worker.tracing import PowertoolsRecordTracer
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 tracer = Tracer()
 metrics = Metrics()
+record_tracer = PowertoolsRecordTracer(tracer)
 
 
 def _load_jobs() -> None:
@@ -62,6 +64,7 @@ def dependencies() -> WorkerDependencies:
         sender=jobs_queue,
         dead_letters=dlq,
         visibility=jobs_queue,
+        tracer=record_tracer,
     )
 
 
@@ -72,6 +75,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     """Entry point named in template.yaml (``worker_handler.lambda_handler``)."""
     settings = worker_settings()
     deps = dependencies()
+    record_tracer.start_invocation()
     register = getattr(deps.runner, "register_lambda_context", None)
     if register is not None:
         register(context)
@@ -94,6 +98,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     failed_ids = {str(item["itemIdentifier"]) for item in response["batchItemFailures"]}
     run.finish(event, failed_ids, fifo=is_fifo_event(event))
     run.metrics.publish(metrics)
+    record_tracer.finish_invocation(run.metrics.received)
     return response
 
 

@@ -4,7 +4,8 @@ Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
 1. out of time (remaining < margin)? → skip it: reported failed, made visible again at once;
 2. inside a logging context carrying ``correlation_id``, ``message_id``, ``job_type`` and
    ``receive_count`` (removed when the record ends, so nothing leaks into the next one):
-   validate the envelope and run the job (once per idempotency key);
+   validate the envelope and run the job (once per idempotency key) inside an X-Ray subsegment
+   annotated with the ids and the producer's trace root (``queue_worker.tracing``);
 3. permanent error → sent straight to the DLQ with its error metadata and treated as handled
    (if that send fails the record is reported failed: nothing is lost);
    any other error → reported failed with an exponential, jittered visibility backoff.
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from queue_worker.correlation import correlation_id_for
+from queue_worker.correlation import correlation_id_for, xray_root
 from queue_worker.dead_letter import DeadLetterSink, dead_letter_message, original_message_id
 from queue_worker.envelope import INVALID_ENVELOPE_TYPE, JobEnvelope, parse_envelope
 from queue_worker.errors import InvalidEnvelopeError, PermanentJobError, RecordSkippedError
@@ -30,6 +32,8 @@ from queue_worker.registry import JobContext, JobRegistry, JobRunner, JobSender
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from queue_worker.tracing import RecordTracer
 
 MAX_LOGGED_ERROR_CHARS = 500
 
@@ -51,6 +55,7 @@ class WorkerDependencies:
     sender: JobSender | None = None
     dead_letters: DeadLetterSink | None = None
     visibility: VisibilityChanger | None = None
+    tracer: RecordTracer | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
@@ -99,23 +104,48 @@ class BatchRun:
             metric_type = self.deps.registry.bounded_job_type(job_type)
             if self.out_of_time or self.remaining_ms() < self.margin_ms:
                 return self._skip(record, metric_type)
-            started = time.perf_counter()
-            try:
-                if isinstance(envelope, InvalidEnvelopeError):
-                    raise envelope  # noqa: TRY301 - handled by the except below, like any permanent error
-                result = self.deps.registry.run(envelope, context, self.deps.runner)
-            except PermanentJobError as exc:
-                return self._dead_letter(record, exc, metric_type)
-            except Exception as exc:
-                self._fail_transient(record, exc, metric_type, "job failed, will be retried")
-                raise
-            duration_ms = round((time.perf_counter() - started) * 1000, 3)
-            self.metrics.record(metric_type, Outcome.SUCCEEDED, duration_ms)
-            # DEBUG, not INFO: a success line per record costs as much CPU as the rest of the pipeline
-            # and ~400 B of log ingestion per job; failures are logged per record, successes summed in
-            # the batch line (docs/decisions.md #14).
-            logger.debug("job processed", extra={"duration_ms": duration_ms})
-            return result
+            with self._trace(record, context, metric_type):
+                return self._run(record, envelope, context, metric_type)
+
+    def _run(
+        self,
+        record: SQSRecord,
+        envelope: JobEnvelope | InvalidEnvelopeError,
+        context: JobContext,
+        metric_type: str,
+    ) -> object:
+        started = time.perf_counter()
+        try:
+            if isinstance(envelope, InvalidEnvelopeError):
+                raise envelope  # noqa: TRY301 - handled by the except below, like any permanent error
+            result = self.deps.registry.run(envelope, context, self.deps.runner)
+        except PermanentJobError as exc:
+            return self._dead_letter(record, exc, metric_type)
+        except Exception as exc:
+            self._fail_transient(record, exc, metric_type, "job failed, will be retried")
+            raise
+        duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        self.metrics.record(metric_type, Outcome.SUCCEEDED, duration_ms)
+        # DEBUG, not INFO: a success line per record costs as much CPU as the rest of the pipeline
+        # and ~400 B of log ingestion per job; failures are logged per record, successes summed in
+        # the batch line (docs/decisions.md #14).
+        logger.debug("job processed", extra={"duration_ms": duration_ms})
+        return result
+
+    def _trace(self, record: SQSRecord, context: JobContext, metric_type: str) -> AbstractContextManager[Any]:
+        """An X-Ray subsegment for the record, linked to its producer's trace by annotation."""
+        if self.deps.tracer is None:
+            return nullcontext()
+        return self.deps.tracer.record(
+            f"## job {metric_type}",
+            {
+                "job_type": metric_type,
+                "message_id": record.message_id,
+                "correlation_id": context.correlation_id,
+                "receive_count": context.receive_count,
+                "source_trace_id": xray_root(context.trace_header),
+            },
+        )
 
     def _skip(self, record: SQSRecord, metric_type: str) -> object:
         if not self.out_of_time:
