@@ -17,7 +17,7 @@ from bench.common import (
     use_lambda_environment,
 )
 
-BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "size")
+BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "duration", "size")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.__main__ import BENCHMARKS
 
 ROOT = Path(__file__).resolve().parents[3]
-BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "size")
 REPORT_KEYS = {"name", "title", "columns", "rows", "ratios", "notes", "skipped"}
 RATIO_KEYS = {
     "metric",
@@ -69,3 +69,11 @@ def test_each_benchmark_runs_at_smoke_size_and_writes_its_result(name: str, tmp_
         assert ratio["baseline"] > 0
         assert math.isclose(ratio["ratio"], ratio["candidate"] / ratio["baseline"])
         assert ratio["met"] in (True, False, None)
+
+
+@pytest.mark.slow
+def test_the_duration_benchmark_counts_two_dynamodb_writes_per_job(tmp_path: Path) -> None:
+    # docs/cost.md prices the idempotency table from this figure
+    rows = {row[0]: row for row in run_smoke("duration", tmp_path)["rows"]}
+    assert rows["idempotency on (template default)"][3] == "dynamodb:PutItem 1, dynamodb:UpdateItem 1"
+    assert rows["idempotency off"][3] == "none"
