@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,6 +90,7 @@ def test_a_server_that_dies_at_start_is_a_user_error_quoting_its_stderr(
     ) as raised:
         emulator.start()
     assert "Address already in use" in str(raised.value)
+    assert f"Port {busy_port} is in use by another program" in str(raised.value)  # werkzeug's words
     assert emulator.pid is None
     assert emulator_children() == []
 
@@ -108,6 +110,7 @@ def test_the_emulator_exits_when_the_runtime_process_is_killed() -> None:
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "devtools")},
     )
+    pid = 0
     try:
         assert parent.stdout is not None
         pid = int(parent.stdout.readline())
@@ -118,3 +121,5 @@ def test_the_emulator_exits_when_the_runtime_process_is_killed() -> None:
     finally:
         parent.kill()
         parent.wait(10)
+        if pid and running(pid):
+            os.kill(pid, signal.SIGKILL)  # a failing run leaves no server behind
