@@ -95,6 +95,7 @@ def runtime_loop(messages: int, wave: int) -> tuple[float, str]:
         template=ROOT / "template.yaml",
         samconfig=ROOT / "samconfig.toml",
         emulator_port=free_port(),
+        dynamodb_port=free_port(),
         health_port=free_port(),
         demo=False,
         poll_wait_seconds=1.0,

@@ -95,9 +95,17 @@ def _exit_with_parent(parent: Connection) -> None:
 class EmbeddedEmulator:
     """moto's server in a child process on ``host:port``; :attr:`endpoint_url` once started."""
 
-    def __init__(self, host: str, port: int, start_timeout: float = START_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        start_timeout: float = START_TIMEOUT_SECONDS,
+        *,
+        port_option: str = "--emulator-port",
+    ) -> None:
         self._host = host
         self._port = port
+        self._port_option = port_option
         self._start_timeout = start_timeout
         self._process: Any = None
         self._control: Connection | None = None
@@ -105,7 +113,7 @@ class EmbeddedEmulator:
 
     def start(self) -> str:
         """Start the server (port checked first, for a one-line error) and return its URL."""
-        ensure_port_free(self._host, self._port, "the AWS emulator", "pass --emulator-port PORT")
+        ensure_port_free(self._host, self._port, "the AWS emulator", f"pass {self._port_option} PORT")
         descriptor, startup_log = tempfile.mkstemp(prefix="workerctl-emulator-", suffix=".log")
         os.close(descriptor)
         try:

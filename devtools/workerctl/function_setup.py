@@ -16,8 +16,13 @@ DEVTOOLS_DIR = Path(__file__).resolve().parent.parent
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
 
-def runtime_environment(function: FunctionSpec, region: str, endpoint_url: str | None) -> dict[str, str]:
-    """What Lambda sets besides the template's variables; emulator endpoint and fake keys when local."""
+def runtime_environment(
+    function: FunctionSpec, region: str, endpoint_url: str | None, dynamodb_endpoint_url: str | None = None
+) -> dict[str, str]:
+    """What Lambda sets besides the template's variables; emulator endpoints and fake keys when local.
+
+    boto3 reads ``AWS_ENDPOINT_URL`` for every service and ``AWS_ENDPOINT_URL_DYNAMODB`` for DynamoDB.
+    """
     environment = {
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,
@@ -29,6 +34,8 @@ def runtime_environment(function: FunctionSpec, region: str, endpoint_url: str |
     }
     if endpoint_url is not None:
         environment |= {"AWS_ENDPOINT_URL": endpoint_url, **FAKE_CREDENTIALS}
+    if dynamodb_endpoint_url is not None:
+        environment["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_endpoint_url
     return environment
 
 

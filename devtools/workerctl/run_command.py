@@ -1,6 +1,7 @@
 """``workerctl run``: the whole system on this machine, without Docker or an AWS account.
 
-An embedded moto server (SQS on ``--emulator-port``, default 4566), the queues from template.yaml,
+An embedded moto server (SQS on ``--emulator-port``, default 4566; the template's DynamoDB tables in a
+second one on ``--dynamodb-port``, default 4567), the queues from template.yaml,
 an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
 (``PORT`` or ``--port``). The functions' log lines pass through unchanged; every 10 s
 (``--metrics-summary-interval``) a few lines summarise the EMF metrics among them. Ctrl-C or SIGTERM
@@ -58,6 +59,12 @@ def register(subparsers: Any) -> None:
         "--emulator-port", type=int, default=4566, help="embedded emulator port (default: 4566)"
     )
     parser.add_argument(
+        "--dynamodb-port",
+        type=int,
+        help="port of the embedded emulator that holds the template's DynamoDB tables "
+        "(default: --emulator-port + 1)",
+    )
+    parser.add_argument(
         "--port",
         type=int,
         default=int(os.environ.get("PORT", DEFAULT_HEALTH_PORT)),
@@ -98,6 +105,7 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         endpoint_url=args.endpoint_url,
         queue_url=args.queue_url,
         emulator_port=args.emulator_port,
+        dynamodb_port=args.dynamodb_port,
         health_port=args.port,
         demo=args.demo,
         fast_retries=args.fast_retries,
@@ -111,6 +119,8 @@ def describe(runtime: LocalRuntime) -> str:
     endpoint = runtime.endpoint_url or "AWS"
     lines = [f"workerctl: SQS endpoint {endpoint}"]
     lines += [f"workerctl: queue {logical_id}: {url}" for logical_id, url in runtime.queue_urls.items()]
+    if runtime.dynamodb_endpoint_url:
+        lines.append(f"workerctl: DynamoDB endpoint {runtime.dynamodb_endpoint_url} (the template's tables)")
     if runtime.health_url:
         lines.append(f"workerctl: health {runtime.health_url}/health")
     lines.append(

@@ -51,6 +51,7 @@ class RuntimeOptions:
     queue_url: str | None = None
     host: str = "127.0.0.1"
     emulator_port: int = 4566
+    dynamodb_port: int | None = None  # None: emulator_port + 1 (0 when emulator_port is 0: any free port)
     health_port: int = 8085
     demo: bool = True
     fast_retries: bool = False
@@ -72,8 +73,10 @@ class LocalRuntime:
         self.queue_urls: dict[str, str] = {}
         self.health_url: str | None = None
         self.endpoint_url: str | None = None
+        self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
         self._emulator: EmbeddedEmulator | None = None
+        self._table_emulator: EmbeddedEmulator | None = None
         self._pollers: list[EventSourcePoller] = []
         self._health: HealthServer | None = None
         self._stopped = threading.Event()
@@ -127,7 +130,7 @@ class LocalRuntime:
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = create_queues(self._client, model.queues, visibility)
-            create_tables(aws_client("dynamodb", self.endpoint_url, options.region), model.tables)
+            self._start_table_emulator(model)
         else:
             polled = {
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
@@ -140,6 +143,19 @@ class LocalRuntime:
             model.set_queue_url(logical_id, url, arn)
             self.queue_urls[logical_id] = url
         self._dlq_url = self._dead_letter_url(model)
+
+    def _start_table_emulator(self, model: TemplateModel) -> None:
+        """The template's tables in a second emulator process: the worker writes 2 idempotency items
+        per job, and one moto process serving SQS and DynamoDB was the runtime's bottleneck."""
+        if not model.tables:
+            return
+        options = self.options
+        port = options.dynamodb_port
+        if port is None:
+            port = options.emulator_port + 1 if options.emulator_port else 0
+        self._table_emulator = EmbeddedEmulator(options.host, port, port_option="--dynamodb-port")
+        self.dynamodb_endpoint_url = self._table_emulator.start()
+        create_tables(aws_client("dynamodb", self.dynamodb_endpoint_url, options.region), model.tables)
 
     def _dead_letter_url(self, model: TemplateModel) -> str | None:
         """The URL of the queue some polled queue redrives to (for the status line)."""
@@ -154,7 +170,7 @@ class LocalRuntime:
         """Pools and pollers for the function's SQS events; the HTTP server for a Function URL."""
         options = self.options
         environment = {
-            **runtime_environment(function, options.region, self.endpoint_url),
+            **runtime_environment(function, options.region, self.endpoint_url, self.dynamodb_endpoint_url),
             **function.environment,
         }
         if "JOB_MODULES" in environment:
@@ -244,8 +260,9 @@ class LocalRuntime:
             self._health = None
         for pool in self.pools.values():
             pool.stop()
-        if self._emulator is not None:
-            self._emulator.stop()
-            self._emulator = None
+        for emulator in (self._emulator, self._table_emulator):
+            if emulator is not None:
+                emulator.stop()
+        self._emulator = self._table_emulator = None
         self.print_metrics_summary()  # what the last batches reported
         self.console.close()

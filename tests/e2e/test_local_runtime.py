@@ -115,6 +115,33 @@ def test_queues_are_created_with_the_template_attributes(runtime: LocalRuntime, 
     # moto drops RedriveAllowPolicy; tests/unit/workerctl/test_template_model.py checks what is sent.
 
 
+def test_the_tables_live_in_their_own_emulator_and_the_worker_writes_its_idempotency_items_there(
+    runtime: LocalRuntime, sqs: Any, journal: Path
+) -> None:
+    import boto3
+
+    assert runtime.dynamodb_endpoint_url not in (None, runtime.endpoint_url)
+
+    def tables(endpoint: str | None) -> Any:
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name="eu-west-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    (table,) = tables(runtime.dynamodb_endpoint_url).list_tables()["TableNames"]
+    assert tables(runtime.endpoint_url).list_tables()["TableNames"] == []
+    send_all(sqs, runtime.queue_urls["JobsQueue"], [probe(journal, "idem")])
+    wait_for(lambda: ended(journal, {"idem"}), what="the probe to finish")
+    items = wait_for(
+        lambda: tables(runtime.dynamodb_endpoint_url).scan(TableName=table)["Items"],
+        what="an idempotency item",
+    )
+    assert any(item.get("status", {}).get("S") == "COMPLETED" for item in items)
+
+
 def test_successes_are_deleted_and_batches_and_concurrency_honour_the_template(
     runtime: LocalRuntime, sqs: Any, journal: Path
 ) -> None:

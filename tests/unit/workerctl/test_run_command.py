@@ -52,6 +52,8 @@ def test_options_parse_overrides_and_reject_bad_combinations(monkeypatch: pytest
         True,
         False,
     )
+    assert options.dynamodb_port is None  # the runtime takes --emulator-port + 1
+    assert options_from(build_parser().parse_args(["run", "--dynamodb-port", "5000"])).dynamodb_port == 5000
     with pytest.raises(UserError, match="needs --endpoint-url"):
         options_from(build_parser().parse_args(["run", "--queue-url", "http://q"]))
     with pytest.raises(UserError, match="--poll-wait"):
