@@ -73,8 +73,13 @@ def running(options: RuntimeOptions, sink: LineSink) -> Iterator[LocalRuntime]:
 
 def local_sqs(endpoint_url: str | None) -> Any:
     """An SQS client for the emulator at ``endpoint_url`` (fake credentials)."""
+    return local_client("sqs", endpoint_url)
+
+
+def local_client(service: str, endpoint_url: str | None) -> Any:
+    """A ``service`` client for the emulator at ``endpoint_url`` (fake credentials)."""
     return boto3.client(
-        "sqs",
+        service,
         endpoint_url=endpoint_url,
         region_name="eu-west-1",
         aws_access_key_id="local",

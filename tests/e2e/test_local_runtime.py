@@ -18,7 +18,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import ROOT, LineSink, local_sqs, options_for_jobs, running, total_messages
+from tests.e2e.helpers import (
+    ROOT,
+    LineSink,
+    local_client,
+    local_sqs,
+    options_for_jobs,
+    running,
+    total_messages,
+)
 from workerctl.runtime import LocalRuntime
 from workerctl.template_sections import decode_template
 
@@ -118,18 +126,10 @@ def test_queues_are_created_with_the_template_attributes(runtime: LocalRuntime, 
 def test_the_tables_live_in_their_own_emulator_and_the_worker_writes_its_idempotency_items_there(
     runtime: LocalRuntime, sqs: Any, journal: Path
 ) -> None:
-    import boto3
-
     assert runtime.dynamodb_endpoint_url not in (None, runtime.endpoint_url)
 
     def tables(endpoint: str | None) -> Any:
-        return boto3.client(
-            "dynamodb",
-            endpoint_url=endpoint,
-            region_name="eu-west-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+        return local_client("dynamodb", endpoint)
 
     (table,) = tables(runtime.dynamodb_endpoint_url).list_tables()["TableNames"]
     assert tables(runtime.endpoint_url).list_tables()["TableNames"] == []
