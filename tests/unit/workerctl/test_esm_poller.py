@@ -47,7 +47,7 @@ def make(sqs: FakeSqs, invoke: Any, **event: Any) -> tuple[EventSourcePoller, Ru
     spec = SqsEventSpec(
         name="Jobs", queue_arn=ARN, queue_logical_id="Q", report_batch_item_failures=True, **event
     )
-    stats, logs = RuntimeStats(), []
+    stats, logs = RuntimeStats(), list[str]()
     poller = EventSourcePoller(
         sqs, PollTarget("http://q", ARN, "eu-west-1", spec, 1), invoke, stats, logs.append
     )
@@ -122,7 +122,12 @@ def test_delete_failures_are_logged() -> None:
 def test_messages_received_while_stopping_go_straight_back() -> None:
     sqs = FakeSqs(["{}"] * 2)
     invoked: list[object] = []
-    poller, _, _ = make(sqs, lambda event: invoked.append(event) or InvocationResult(ok=True))
+
+    def invoke(event: object) -> InvocationResult:
+        invoked.append(event)
+        return InvocationResult(ok=True)
+
+    poller, _, _ = make(sqs, invoke)
     assert poller.stop(timeout=1)
     poller._stopping.clear()  # let gather() receive once, then stop as if the stop came mid-poll
     original = sqs.receive_message

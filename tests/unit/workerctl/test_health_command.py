@@ -122,7 +122,11 @@ def function_url_host(monkeypatch: pytest.MonkeyPatch) -> str:
     ("document", "status", "code"), [(PASSING, 200, 0), (WARNING, 200, 0), (FAILING, 503, 1)]
 )
 def test_exit_code_follows_the_overall_status(
-    server: FakeHealthServer, document: dict, status: int, code: int, capsys: pytest.CaptureFixture[str]
+    server: FakeHealthServer,
+    document: dict[str, object],
+    status: int,
+    code: int,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     server.status, server.body = status, json.dumps(document).encode()
     assert cli.main(["health", "--url", f"http://localhost:{server.port}/health"]) == code
