@@ -75,7 +75,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     """Entry point named in template.yaml (``worker_handler.lambda_handler``)."""
     settings = worker_settings()
     deps = dependencies()
-    record_tracer.start_invocation()
     register = getattr(deps.runner, "register_lambda_context", None)
     if register is not None:
         register(context)
@@ -98,7 +97,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     failed_ids = {str(item["itemIdentifier"]) for item in response["batchItemFailures"]}
     run.finish(event, failed_ids, fifo=is_fifo_event(event))
     run.metrics.publish(metrics)
-    record_tracer.finish_invocation(run.metrics.received)
     return response
 
 

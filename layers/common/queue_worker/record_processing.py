@@ -29,6 +29,7 @@ from queue_worker.errors import InvalidEnvelopeError, PermanentJobError, RecordS
 from queue_worker.metrics import BatchMetrics, Outcome
 from queue_worker.observability import logger
 from queue_worker.registry import JobContext, JobRegistry, JobRunner, JobSender
+from queue_worker.tracing import MAX_TRACED_RECORDS
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -78,6 +79,8 @@ class BatchRun:
     metrics: BatchMetrics = field(default_factory=BatchMetrics)
     visibility: dict[str, int] = field(default_factory=dict)
     out_of_time: bool = False
+    max_traced_records: int = MAX_TRACED_RECORDS
+    traced_records: int = 0
 
     def handle(self, record: SQSRecord) -> object:
         """Process one record; raising reports it in ``batchItemFailures``."""
@@ -133,10 +136,15 @@ class BatchRun:
         return result
 
     def _trace(self, record: SQSRecord, context: JobContext, metric_type: str) -> AbstractContextManager[Any]:
-        """An X-Ray subsegment for the record, linked to its producer's trace by annotation."""
-        if self.deps.tracer is None:
+        """An X-Ray subsegment for the record, linked to its producer's trace by annotation.
+
+        Nothing is built for records past the budget or when tracing is off (the per-record hot path).
+        """
+        tracer = self.deps.tracer
+        if tracer is None or not tracer.enabled or self.traced_records >= self.max_traced_records:
             return nullcontext()
-        return self.deps.tracer.record(
+        self.traced_records += 1
+        return tracer.record(
             f"## job {metric_type}",
             {
                 "job_type": metric_type,
@@ -190,6 +198,10 @@ class BatchRun:
         same delay so the group becomes visible together and keeps its order."""
         self.metrics.received = len(event.get("Records", []))  # FIFO-skipped records were received too
         logger.info("batch processed", extra=self.metrics.summary())
+        if self.deps.tracer is not None and self.deps.tracer.enabled:
+            self.deps.tracer.annotate_invocation(
+                self.traced_records, self.metrics.received - self.traced_records
+            )
         changes = dict(self.visibility)
         if fifo and failed_ids:
             delay = max(changes.values(), default=0)

@@ -7,14 +7,15 @@ Powertools Tracer lets us add is a subsegment per record with searchable annotat
 ``annotation.source_trace_id = "1-..."`` finds the invocation that ran a given message, and
 ``annotation.correlation_id`` finds every hop of one job.
 
-Bounded: the first :data:`MAX_TRACED_RECORDS` records of an invocation get a subsegment; a batch of
-10,000 would otherwise stream 10,000 subsegments to the X-Ray daemon. The invocation's segment is
-annotated with how many records were traced.
+Bounded: only the first :data:`MAX_TRACED_RECORDS` records of an invocation get a subsegment (BatchRun
+counts them, and builds no annotations for the rest or when tracing is off); a batch of 10,000 would
+otherwise stream 10,000 subsegments to the X-Ray daemon. The invocation's segment is annotated with how
+many records were traced.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -27,41 +28,42 @@ type Annotation = str | int | bool
 
 
 class RecordTracer(Protocol):
-    """What BatchRun needs: a context manager around one record (tests pass fakes)."""
+    """What BatchRun needs from a tracer (tests pass fakes); BatchRun keeps the per-invocation budget."""
+
+    @property
+    def enabled(self) -> bool:
+        """False when tracing is off: BatchRun then builds no annotations at all."""
+        ...
 
     def record(self, name: str, annotations: Mapping[str, Annotation | None]) -> AbstractContextManager[Any]:
         """Trace one record named ``name`` with ``annotations`` (None values are left out)."""
         ...
 
+    def annotate_invocation(self, traced: int, untraced: int) -> None:
+        """Say on the invocation's segment how many records got a subsegment."""
+        ...
+
 
 class PowertoolsRecordTracer:
-    """Subsegments through a Powertools ``Tracer``; nothing at all when tracing is disabled."""
+    """Subsegments and annotations through a Powertools ``Tracer`` (stateless: safe as a module global)."""
 
-    def __init__(self, tracer: Any, limit: int = MAX_TRACED_RECORDS) -> None:
+    def __init__(self, tracer: Any) -> None:
         self._tracer = tracer
-        self._limit = limit
-        self._traced = 0
 
-    def start_invocation(self) -> None:
-        """Reset the per-invocation budget (the handler calls this first)."""
-        self._traced = 0
+    @property
+    def enabled(self) -> bool:
+        """Powertools disables tracing outside Lambda and with ``POWERTOOLS_TRACE_DISABLED``."""
+        return not self._tracer.disabled
 
-    def finish_invocation(self, records: int) -> None:
-        """Annotate the invocation with how many of its ``records`` got a subsegment."""
-        if not self._tracer.disabled:
-            self._tracer.put_annotation(key="records_traced", value=self._traced)
-            self._tracer.put_annotation(key="records_untraced", value=max(0, records - self._traced))
-
-    def record(self, name: str, annotations: Mapping[str, Annotation | None]) -> AbstractContextManager[Any]:
-        """A subsegment while the budget lasts, else a no-op."""
-        if self._tracer.disabled or self._traced >= self._limit:
-            return nullcontext()
-        self._traced += 1
-        return self._subsegment(name[:MAX_NAME_CHARS], annotations)
+    def annotate_invocation(self, traced: int, untraced: int) -> None:
+        """``records_traced`` / ``records_untraced`` on the invocation's segment."""
+        self._tracer.put_annotation(key="records_traced", value=traced)
+        self._tracer.put_annotation(key="records_untraced", value=untraced)
 
     @contextmanager
-    def _subsegment(self, name: str, annotations: Mapping[str, Annotation | None]) -> Iterator[None]:
-        with self._tracer.provider.in_subsegment(name=name) as subsegment:
+    def record(self, name: str, annotations: Mapping[str, Annotation | None]) -> Iterator[None]:
+        """One subsegment for one record."""
+        with self._tracer.provider.in_subsegment(name=name[:MAX_NAME_CHARS]) as subsegment:
             for key, value in annotations.items():
                 if value is not None:
                     subsegment.put_annotation(key, value)

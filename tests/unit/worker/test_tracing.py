@@ -59,22 +59,18 @@ class RecorderTracer:
         self.provider.put_annotation(key, value)
 
 
-def traced_run(
-    tracer: RecorderTracer, limit: int = MAX_TRACED_RECORDS
-) -> tuple[BatchRun, PowertoolsRecordTracer]:
-    record_tracer = PowertoolsRecordTracer(tracer, limit)
+def traced_run(tracer: RecorderTracer, limit: int = MAX_TRACED_RECORDS) -> BatchRun:
     run = make_run([], FakeDeadLetters())
-    return dataclasses.replace(run, deps=dataclasses.replace(run.deps, tracer=record_tracer)), record_tracer
+    deps = dataclasses.replace(run.deps, tracer=PowertoolsRecordTracer(tracer))
+    return dataclasses.replace(run, deps=deps, max_traced_records=limit)
 
 
 def invoke(
     tracer: RecorderTracer, event: dict[str, Any], lambda_context: Any, limit: int = MAX_TRACED_RECORDS
 ) -> Any:
+    """One invocation: a new BatchRun (so a new budget), its records, then ``finish``."""
     segment = tracer.provider.begin_segment("worker")
-    run, record_tracer = traced_run(tracer, limit)
-    record_tracer.start_invocation()
-    process(run, event, lambda_context)
-    record_tracer.finish_invocation(len(event["Records"]))
+    process(traced_run(tracer, limit), event, lambda_context)
     tracer.provider.end_segment()
     return segment
 
