@@ -22,7 +22,6 @@ from unittest import mock
 
 from bench.batches import sqs_batch
 from bench.common import LambdaContext, Ratio, Report, median, silenced
-from bench.health import environment
 
 BATCH = 10
 INVOCATIONS = 40
@@ -69,7 +68,7 @@ def moto_worker(idempotency: bool) -> Iterator[tuple[Any, Counter[str]]]:
             calls[f"{client.meta.service_model.service_name}:{operation}"] += 1
             return original(client, operation, params)
 
-        with environment(env), mock.patch.object(BaseClient, "_make_api_call", counting):
+        with mock.patch.dict(os.environ, env), mock.patch.object(BaseClient, "_make_api_call", counting):
             _reset_worker_caches()
             import worker_handler  # noqa: PLC0415
 

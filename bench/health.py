@@ -13,26 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 from bench.common import LambdaContext, Ratio, Report, load_event, median, silenced
 
 BURST = 500
 UNCACHED_ROUNDS = 5
 TARGET = None  # no target in the issue: the ratio is information; calls per request is the figure
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _reset_caches() -> None:
@@ -65,7 +52,7 @@ def moto_backed_health() -> Iterator[tuple[Any, Counter[str]]]:
             "HEALTH_CACHE_SECONDS": "300",
             "HEALTH_CHECK_TIMEOUT_SECONDS": "5",
         }
-        with environment(env):
+        with mock.patch.dict(os.environ, env):
             _reset_caches()
             import health_handler  # noqa: PLC0415
             from queue_worker.adapters import aws_clients  # noqa: PLC0415
