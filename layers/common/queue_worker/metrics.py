@@ -63,7 +63,7 @@ class BatchMetrics:
     def summary(self) -> dict[str, int]:
         """The batch's counts for its log line, e.g. ``{"received": 10, "succeeded": 9, ...}``."""
         counts = {"received": self.received}
-        counts.update({_snake_case(outcome): self.outcomes[outcome] for outcome in Outcome})
+        counts.update({outcome.name.lower(): self.outcomes[outcome] for outcome in Outcome})
         return counts
 
     def publish(self, metrics: Metrics) -> None:
@@ -84,11 +84,6 @@ class BatchMetrics:
                 default_dimensions={**metrics.default_dimensions, "job_type": job_type},
             ):
                 pass
-
-
-def _snake_case(outcome: Outcome) -> str:
-    """``FailedTransient`` → ``failed_transient``."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in outcome.value).lstrip("_")
 
 
 def _add_values(metrics: Metrics, name: str, values: list[float]) -> None:
