@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from queue_worker.errors import InvalidEnvelopeError
 from workerctl.cli_common import add_connection_options, client_for, queue_url
 from workerctl.errors import UserError
 
@@ -35,11 +36,6 @@ def register(subparsers: Any) -> None:
 
 def envelopes_from_file(path: Path) -> list[str]:
     """Validated envelope bodies from a JSON array or JSON lines file; bad entries name their line."""
-    # Late: pydantic (via queue_worker.envelope) adds ~0.3 s to the start-up of every workerctl command.
-    from pydantic import ValidationError  # noqa: PLC0415
-
-    from queue_worker.envelope import JobEnvelope, summarise_validation_error  # noqa: PLC0415
-
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -57,9 +53,9 @@ def envelopes_from_file(path: Path) -> list[str]:
     bodies, problems = [], []
     for number, raw in items:
         try:
-            bodies.append(JobEnvelope.model_validate_json(raw).model_dump_json())
-        except ValidationError as exc:
-            problems.append(f"{where} {number}: {summarise_validation_error(exc)}")
+            bodies.append(validated_body(raw))
+        except InvalidEnvelopeError as exc:
+            problems.append(f"{where} {number}: {exc}")
     if problems:
         raise UserError(f"{path}: {len(problems)} invalid envelope(s): " + " | ".join(problems[:5]))
     return bodies
@@ -67,11 +63,6 @@ def envelopes_from_file(path: Path) -> list[str]:
 
 def envelopes_from_args(args: argparse.Namespace) -> list[str]:
     """``--type``/``--payload``/``--count`` as validated bodies."""
-    # Late: pydantic (via queue_worker.envelope) adds ~0.3 s to the start-up of every workerctl command.
-    from pydantic import ValidationError  # noqa: PLC0415
-
-    from queue_worker.envelope import JobEnvelope, summarise_validation_error  # noqa: PLC0415
-
     try:
         payload = json.loads(args.payload)
     except ValueError as exc:
@@ -79,10 +70,20 @@ def envelopes_from_args(args: argparse.Namespace) -> list[str]:
     if args.count < 1:
         raise UserError("--count must be at least 1")
     try:
-        body = JobEnvelope(type=args.job_type, payload=payload).model_dump_json()
-    except ValidationError as exc:
-        raise UserError(f"invalid envelope: {summarise_validation_error(exc)}") from exc
+        body = validated_body(json.dumps({"type": args.job_type, "payload": payload}))
+    except InvalidEnvelopeError as exc:
+        raise UserError(f"invalid envelope: {exc}") from exc
     return [body] * args.count
+
+
+def validated_body(raw: str) -> str:
+    """The body the worker will accept: ``raw`` through the worker's own ``parse_envelope``.
+
+    Imported late: pydantic (via queue_worker.envelope) adds ~0.3 s to every workerctl command's start.
+    """
+    from queue_worker.envelope import parse_envelope  # noqa: PLC0415
+
+    return parse_envelope(raw).model_dump_json()
 
 
 def send_bodies(client: Any, url: str, bodies: list[str], correlation_id: str | None) -> int:
