@@ -8,6 +8,7 @@ they reappear after their visibility timeout (or whatever visibility the worker 
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -120,7 +121,10 @@ class EventSourcePoller:
                 wait = min(MAX_WAIT_SECONDS, self.target.poll_wait_seconds)
             else:
                 wait = max(0.0, min(MAX_WAIT_SECONDS, window_ends - time.monotonic()))
-            received = self._receive(min(MAX_RECEIVE, event.batch_size - len(messages)), int(wait))
+            # Whole seconds, rounded up: a 0 s wait on an empty queue would make this loop spin.
+            received = self._receive(
+                min(MAX_RECEIVE, event.batch_size - len(messages)), max(1, math.ceil(wait))
+            )
             messages.extend(received)
             if not messages:
                 continue

@@ -76,7 +76,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="lower queue visibility timeouts to 5 s so retries show within seconds",
     )
-    parser.add_argument("--poll-wait", type=float, default=20.0, help="long-poll seconds, 0-20 (default: 20)")
+    parser.add_argument("--poll-wait", type=int, default=20, help="long-poll seconds, 1-20 (default: 20)")
     parser.add_argument(
         "--metrics-summary-interval",
         type=float,
@@ -92,8 +92,8 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
     """The runtime options ``args`` ask for."""
     if args.queue_url and not args.endpoint_url:
         raise UserError("--queue-url needs --endpoint-url (the embedded emulator creates its own queues)")
-    if not 0 <= args.poll_wait <= 20:
-        raise UserError("--poll-wait must be between 0 and 20 seconds")
+    if not 1 <= args.poll_wait <= 20:
+        raise UserError("--poll-wait must be between 1 and 20 seconds")
     if not (math.isfinite(args.metrics_summary_interval) and args.metrics_summary_interval >= 0):
         raise UserError("--metrics-summary-interval must be 0 (off) or a positive number of seconds")
     return RuntimeOptions(
@@ -116,8 +116,8 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
 
 def describe(runtime: LocalRuntime) -> str:
     """The start-up banner: where things are and how to talk to them."""
-    endpoint = runtime.endpoint_url or "AWS"
-    lines = [f"workerctl: SQS endpoint {endpoint}"]
+    endpoint = runtime.endpoint_url or "aws"  # as --endpoint-url spells real AWS, so the hint below runs
+    lines = [f"workerctl: SQS endpoint {runtime.endpoint_url or 'AWS'}"]
     lines += [f"workerctl: queue {logical_id}: {url}" for logical_id, url in runtime.queue_urls.items()]
     if runtime.dynamodb_endpoint_url:
         lines.append(f"workerctl: DynamoDB endpoint {runtime.dynamodb_endpoint_url} (the template's tables)")

@@ -66,6 +66,18 @@ def test_gathers_up_to_batch_size_across_receives_within_the_window() -> None:
     assert sqs.receives[0]["MessageAttributeNames"] == ["All"]
 
 
+def test_a_window_remainder_below_a_second_still_long_polls_instead_of_spinning() -> None:
+    sqs = FakeSqs(["{}"])
+    poller, _, _ = make(
+        sqs, lambda event: InvocationResult(ok=True), batch_size=5, batching_window_seconds=0.3
+    )
+    assert len(poller.gather()) == 1
+    # Later receives wait out the 0.3 s left of the window: rounded up to 1 s, never 0 (a real SQS
+    # blocks for it; this fake answers at once, so it sees several receives).
+    assert len(sqs.receives) >= 2
+    assert all(receive["WaitTimeSeconds"] >= 1 for receive in sqs.receives)
+
+
 def test_without_a_window_one_receive_is_one_batch() -> None:
     sqs = FakeSqs(["{}"] * 3)
     poller, _, _ = make(sqs, lambda event: InvocationResult(ok=True), batch_size=10)

@@ -58,6 +58,10 @@ def test_options_parse_overrides_and_reject_bad_combinations(monkeypatch: pytest
         options_from(build_parser().parse_args(["run", "--queue-url", "http://q"]))
     with pytest.raises(UserError, match="--poll-wait"):
         options_from(build_parser().parse_args(["run", "--poll-wait", "30"]))
+    with pytest.raises(
+        UserError, match="--poll-wait must be between 1 and 20"
+    ):  # 0 would spin on ReceiveMessage
+        options_from(build_parser().parse_args(["run", "--poll-wait", "0"]))
 
 
 def test_port_in_use_says_which_and_how_to_change_it() -> None:
