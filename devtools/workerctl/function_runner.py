@@ -11,7 +11,6 @@ import contextlib
 import json
 import multiprocessing
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ class InvocationResult:
     response: Any = None
     error: str | None = None
     timed_out: bool = False
-    duration_ms: float = 0.0
 
 
 class FunctionSlot:
@@ -81,25 +79,23 @@ class FunctionSlot:
         if self._process is None or not self._process.is_alive():
             self.start()
         request_id = str(uuid.uuid4())
-        started = time.monotonic()
         try:
             self._control.send(("invoke", event, request_id, self._timeout_s))
             finished = self._control.poll(self._timeout_s)
             reply = self._control.recv() if finished else None
         except (EOFError, OSError):
             self.stop()
-            return self._failed(request_id, "Runtime.ExitError", "the function process exited", started)
-        elapsed_ms = (time.monotonic() - started) * 1000
+            return self._failed(request_id, "Runtime.ExitError", "the function process exited")
         if reply is None:
             self.stop()
             self._log("ERROR", request_id, f"Task timed out after {self._timeout_s:.2f} seconds")
-            return InvocationResult(ok=False, error="timeout", timed_out=True, duration_ms=elapsed_ms)
+            return InvocationResult(ok=False, error="timeout", timed_out=True)
         if reply[0] == "ok":
-            return InvocationResult(ok=True, response=json.loads(reply[1]), duration_ms=elapsed_ms)
-        return self._failed(request_id, reply[1], reply[2], started, reply[3])
+            return InvocationResult(ok=True, response=json.loads(reply[1]))
+        return self._failed(request_id, reply[1], reply[2], reply[3])
 
     def _failed(
-        self, request_id: str, error_type: str, message: str, started: float, stack: list[str] | None = None
+        self, request_id: str, error_type: str, message: str, stack: list[str] | None = None
     ) -> InvocationResult:
         self._log(
             "ERROR",
@@ -109,9 +105,7 @@ class FunctionSlot:
             errorMessage=message,
             stackTrace=stack or [],
         )
-        return InvocationResult(
-            ok=False, error=f"{error_type}: {message}", duration_ms=(time.monotonic() - started) * 1000
-        )
+        return InvocationResult(ok=False, error=f"{error_type}: {message}")
 
     def _log(self, level: str, request_id: str, message: str, **extra: Any) -> None:
         """A JSON line in the shape of the worker's own logs, so the stream stays machine-readable."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workerctl.aws import LOCAL_CREDENTIALS
 from workerctl.function_child import ChildSetup
 from workerctl.function_runner import FunctionPool, FunctionSlot, LogSink
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from workerctl.template_model import FunctionSpec, TemplateModel
 
 DEVTOOLS_DIR = Path(__file__).resolve().parent.parent
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+FAKE_CREDENTIALS = {name.upper(): value for name, value in LOCAL_CREDENTIALS.items()}  # as env variables
 
 
 def runtime_environment(

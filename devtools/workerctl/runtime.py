@@ -246,10 +246,6 @@ class LocalRuntime:
         while not self._stopped.wait(self.options.metrics_summary_seconds):
             self.print_metrics_summary()
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until :meth:`stop` has run (True) or ``timeout`` passed (False)."""
-        return self._stopped.wait(timeout)
-
     def stop(self) -> None:
         """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers."""
         for poller in self._pollers:
