@@ -16,7 +16,8 @@ EM_AARCH64 = 0xB7
 
 def elf_machine(path: Path) -> int | None:
     """The ELF e_machine field, or None for a non-ELF file."""
-    header = path.read_bytes()[:20]
+    with path.open("rb") as file:  # the header only: some .so files are several MB
+        header = file.read(20)
     if not header.startswith(ELF_MAGIC):
         return None
     byteorder = "little" if header[5] == 1 else "big"

@@ -147,7 +147,8 @@ class MetricsSummary:
     def feed(self, line: str) -> bool:
         """Add the metrics of ``line``; True when it was an EMF line with metrics."""
         points = parse_emf(line)
-        self.add(points)
+        if points:  # most lines are ordinary logs: no lock for them
+            self.add(points)
         return bool(points)
 
     def add(self, points: Iterable[MetricPoint]) -> None:
