@@ -96,7 +96,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
     visible, in_flight = queues.counts(dlq)
     limit = _source_max_receive_count(queues, args)
-    rows = [dlq_ops.describe(message, limit) for message in dlq_ops.sample(queues, dlq, args.limit)]
+    rows = [dlq_ops.describe(message, limit) for message in dlq_ops.sample(queues, dlq, args.limit, visible)]
     if args.json:
         print(json.dumps({"kind": "queue", "queue": dlq.name, "visible": visible, "in_flight": in_flight}))
         for row in rows:

@@ -297,9 +297,11 @@ def describe(message: Received, max_receive_count: int | None = None) -> Inspect
     )
 
 
-def sample(queues: SqsQueues, dlq: QueueRef, limit: int, hold_seconds: int = 10) -> list[Received]:
-    """Up to ``limit`` distinct messages; every one is made visible again before this returns."""
-    visible, _ = queues.counts(dlq)
+def sample(
+    queues: SqsQueues, dlq: QueueRef, limit: int, visible: int, hold_seconds: int = 10
+) -> list[Received]:
+    """Up to ``limit`` distinct messages of the ``visible`` the caller counted; every one is made
+    visible again before this returns."""
     held: dict[str, Received] = {}
     handles: list[str] = []
     try:

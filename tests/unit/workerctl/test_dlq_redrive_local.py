@@ -147,7 +147,8 @@ def test_a_failed_send_keeps_the_message_in_the_dlq(fake: FakeSqs) -> None:
 
 
 def test_sample_makes_every_received_message_visible_again(fake: FakeSqs) -> None:
-    messages = sample(SqsQueues(fake), DLQ, limit=12)  # type: ignore[arg-type]
+    queues = SqsQueues(fake)  # type: ignore[arg-type]
+    messages = sample(queues, DLQ, limit=12, visible=queues.counts(DLQ)[0])
     assert [m.body for m in messages] == [f"job-{n}" for n in range(12)]
     assert fake.receives == [10, 2]
     assert len(fake.bodies(DLQ)) == 25
