@@ -30,12 +30,12 @@ BODY_BYTES = 1024
 
 def _reset_worker_caches() -> None:
     import worker_handler  # noqa: PLC0415
-    from queue_worker import idempotency, settings  # noqa: PLC0415
-    from queue_worker.adapters import aws_clients  # noqa: PLC0415
+    from queue_worker import settings  # noqa: PLC0415
+    from queue_worker.adapters import aws_clients, dynamodb_idempotency  # noqa: PLC0415
 
     worker_handler.dependencies.cache_clear()
     settings.worker_settings.cache_clear()
-    idempotency.dynamodb_runner.cache_clear()
+    dynamodb_idempotency.dynamodb_idempotency_guard.cache_clear()
     aws_clients.sqs_client.cache_clear()
 
 
@@ -88,7 +88,7 @@ def unique_batch(invocation: int) -> dict[str, Any]:
 
 def measure(idempotency: bool, invocations: int) -> tuple[float, dict[str, float]]:
     """Median ms per job over warm invocations, and AWS calls per job by operation."""
-    from queue_worker.observability import logger  # noqa: PLC0415
+    from queue_worker.log import logger  # noqa: PLC0415
 
     context = LambdaContext()
     previous_level = logger.log_level

@@ -72,7 +72,7 @@ def moto_backed_health() -> Iterator[tuple[Any, Counter[str]]]:
 
 def run(smoke: bool = False) -> Report:
     from bench.baselines import url_handler  # noqa: PLC0415
-    from queue_worker.observability import logger  # noqa: PLC0415
+    from queue_worker.log import logger  # noqa: PLC0415
 
     report = Report(
         name="health",

@@ -23,9 +23,9 @@ TARGET = 1.0
 def worker_with_noop_registry() -> Any:
     """The real worker handler, its dependencies swapped for a no-op registry (as the unit tests do)."""
     import worker_handler  # noqa: PLC0415 - after the environment is set
-    from queue_worker.record_processing import WorkerDependencies  # noqa: PLC0415
+    from queue_worker.batch_run import WorkerDependencies  # noqa: PLC0415
 
-    deps = WorkerDependencies(registry=noop_registry(), runner=lambda _key, action: action())
+    deps = WorkerDependencies(registry=noop_registry(), idempotency=lambda _key, action: action())
     original = worker_handler.dependencies
     worker_handler.dependencies = lambda: deps
     try:
@@ -41,7 +41,7 @@ def measure(size: int, invocations: int, repetitions: int, level: str = "INFO") 
     line. At DEBUG the worker also writes one line per successful record (docs/decisions.md #14).
     """
     from bench.baselines import batch_handler  # noqa: PLC0415
-    from queue_worker.observability import logger  # noqa: PLC0415
+    from queue_worker.log import logger  # noqa: PLC0415
 
     event = sqs_batch(size)
     context = LambdaContext()

@@ -17,7 +17,7 @@ from queue_worker.health.document import health_document, problem_document
 from queue_worker.health.http import FunctionUrlResponse, route_request
 from queue_worker.health.monitor import HealthDependencies, HealthMonitor
 from queue_worker.health.settings import health_settings
-from queue_worker.observability import logger
+from queue_worker.log import logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

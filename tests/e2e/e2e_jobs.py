@@ -13,7 +13,7 @@ import time
 from pydantic import BaseModel, ConfigDict
 
 from queue_worker.errors import TransientJobError
-from queue_worker.observability import logger
+from queue_worker.log import logger
 from queue_worker.registry import JobContext, job
 
 BLOCK_LIMIT_SECONDS = 30.0  # bounded even if the runtime failed to kill us

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from queue_worker.observability import logger
+from queue_worker.log import logger
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 DEAD_LETTER_ATTRIBUTE = "DeadLetter"
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -26,14 +26,6 @@ class DeadLetterMessage:
     group_id: str | None = None
     deduplication_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
-
-
-class DeadLetterSink(Protocol):
-    """Where permanent failures go; the SQS adapter implements it."""
-
-    def send_dead_letter(self, message: DeadLetterMessage) -> str:
-        """Send ``message`` to the DLQ; return its new message id (raises when it could not)."""
-        ...
 
 
 def to_send_attributes(lambda_attributes: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

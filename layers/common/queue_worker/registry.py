@@ -56,14 +56,16 @@ class JobContext:
 
 type JobHandler[P: BaseModel] = Callable[[P, JobContext], object]
 type KeyFunction[P: BaseModel] = Callable[[P], str]
-type JobRunner = Callable[[str, Callable[[], object]], object]
+# Runs a job's side effects under a key: at most once per key when idempotency is on (the DynamoDB
+# adapter), every time when it is off (run_directly). The dead-letter send goes through it too.
+type IdempotencyGuard = Callable[[str, Callable[[], object]], object]
 
 
 UNREGISTERED_JOB_TYPE = "unregistered"
 
 
-def run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001 - JobRunner shape
-    """The :data:`JobRunner` without idempotency: runs ``action`` every time."""
+def run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001 - IdempotencyGuard shape
+    """The :data:`IdempotencyGuard` without idempotency: runs ``action`` every time."""
     return action()
 
 
@@ -76,11 +78,11 @@ class JobDefinition[P: BaseModel]:
     handler: JobHandler[P]
     idempotency_key: KeyFunction[P] | None = None
 
-    def run(self, payload: object, context: JobContext, runner: JobRunner = run_directly) -> object:
-        """Validate ``payload`` (invalid is permanent), then run the handler through ``runner``.
+    def run(self, payload: object, context: JobContext, guard: IdempotencyGuard = run_directly) -> object:
+        """Validate ``payload`` (invalid is permanent), then run the handler through ``guard``.
 
-        ``runner`` receives ``"<job type>:<key>"`` (key from the job's ``idempotency_key`` or the message
-        id) so an idempotent runner executes the side effects once per key.
+        ``guard`` receives ``"<job type>:<key>"`` (key from the job's ``idempotency_key`` or the message
+        id) so an idempotent guard executes the side effects once per key.
         """
         try:
             model = self.payload_model.model_validate(payload)
@@ -89,7 +91,7 @@ class JobDefinition[P: BaseModel]:
                 f"payload of {self.job_type!r} is invalid: {summarise_validation_error(exc)}"
             ) from exc
         key = self.idempotency_key(model) if self.idempotency_key else context.message_id
-        return runner(f"{self.job_type}:{key}", lambda: self.handler(model, context))
+        return guard(f"{self.job_type}:{key}", lambda: self.handler(model, context))
 
 
 @dataclass
@@ -121,9 +123,11 @@ class JobRegistry:
         except KeyError:
             raise UnknownJobTypeError(f"no job registered for type {job_type!r}") from None
 
-    def run(self, envelope: JobEnvelope, context: JobContext, runner: JobRunner = run_directly) -> object:
+    def run(
+        self, envelope: JobEnvelope, context: JobContext, guard: IdempotencyGuard = run_directly
+    ) -> object:
         """Dispatch one envelope to its handler."""
-        return self.get(envelope.type).run(envelope.payload, context, runner)
+        return self.get(envelope.type).run(envelope.payload, context, guard)
 
     def bounded_job_type(self, job_type: str) -> str:
         """``job_type`` when registered, else one fixed label: keeps metric dimensions bounded."""

@@ -14,7 +14,7 @@ from queue_worker.adapters.aws_clients import health_client_config
 from queue_worker.adapters.sqs_queue import SqsJobQueue
 from queue_worker.errors import QueueUnavailableError
 from queue_worker.health.checks import jobs_queue_checks
-from queue_worker.health.runner import Probe, run_probes
+from queue_worker.health.probes import Probe, run_probes
 
 
 @pytest.fixture

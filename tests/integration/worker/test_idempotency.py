@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-from queue_worker.idempotency import dynamodb_runner
+from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
 
 
 @pytest.fixture
@@ -21,14 +21,14 @@ def table(aws: None) -> Iterator[str]:
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    dynamodb_runner.cache_clear()
+    dynamodb_idempotency_guard.cache_clear()
     yield "it-idempotency"
-    dynamodb_runner.cache_clear()
+    dynamodb_idempotency_guard.cache_clear()
 
 
 def test_the_action_runs_once_per_key_and_replays_its_result(table: str, lambda_context: Any) -> None:
-    runner = dynamodb_runner(table, 3600)
-    runner.register_lambda_context(lambda_context)
+    guard = dynamodb_idempotency_guard(table, 3600)
+    guard.register_lambda_context(lambda_context)
     effects: list[str] = []
 
     def action(name: str) -> Any:
@@ -38,14 +38,14 @@ def test_the_action_runs_once_per_key_and_replays_its_result(table: str, lambda_
 
         return run
 
-    assert runner("checksum:m-1", action("first")) == {"done": "first"}
-    assert runner("checksum:m-1", action("second")) == {"done": "first"}
-    assert runner("checksum:m-2", action("third")) == {"done": "third"}
+    assert guard("checksum:m-1", action("first")) == {"done": "first"}
+    assert guard("checksum:m-1", action("second")) == {"done": "first"}
+    assert guard("checksum:m-2", action("third")) == {"done": "third"}
     assert effects == ["first", "third"]
 
 
 def test_a_failed_action_can_run_again(table: str) -> None:
-    runner = dynamodb_runner(table, 3600)
+    guard = dynamodb_idempotency_guard(table, 3600)
     attempts: list[int] = []
 
     def flaky() -> str:
@@ -55,16 +55,16 @@ def test_a_failed_action_can_run_again(table: str) -> None:
         return "ok"
 
     with pytest.raises(TimeoutError):
-        runner("job:k", flaky)
-    assert runner("job:k", flaky) == "ok"
+        guard("job:k", flaky)
+    assert guard("job:k", flaky) == "ok"
     assert len(attempts) == 2
 
 
 def test_a_key_in_progress_elsewhere_raises_so_the_record_is_retried(table: str) -> None:
-    runner = dynamodb_runner(table, 3600)
+    guard = dynamodb_idempotency_guard(table, 3600)
 
     def reentrant() -> object:
-        return runner("job:same", lambda: "inner")
+        return guard("job:same", lambda: "inner")
 
     with pytest.raises(IdempotencyAlreadyInProgressError):
-        runner("job:same", reentrant)
+        guard("job:same", reentrant)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import worker_handler
-from queue_worker.idempotency import dynamodb_runner
+from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
 from queue_worker.settings import worker_settings
 from tests.factories import envelope, sqs_event, sqs_record
 
@@ -28,10 +28,10 @@ def wired(queues: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[d
     monkeypatch.setenv("JOBS_QUEUE_URL", queues["jobs"])
     monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", queues["dlq"])
     monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "it-idem")
-    for cached in (worker_settings, worker_handler.dependencies, dynamodb_runner):
+    for cached in (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard):
         cached.cache_clear()
     yield queues
-    for cached in (worker_settings, worker_handler.dependencies, dynamodb_runner):
+    for cached in (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard):
         cached.cache_clear()
 
 

@@ -14,7 +14,7 @@ from queue_worker.health.age_check import NO_DATA, oldest_message_checks
 from queue_worker.health.checks import NO_DLQ, dead_letter_queue_checks, jobs_queue_checks
 from queue_worker.health.document import health_document
 from queue_worker.health.mapping_check import NOT_CONFIGURED, mapping_checks
-from queue_worker.health.runner import run_probes
+from queue_worker.health.probes import run_probes
 from queue_worker.health.settings import HealthSettings
 from tests.unit.health.fakes import FIXED_NOW, FakeMappings, FakeMetrics, FakeQueue
 

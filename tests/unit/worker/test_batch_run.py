@@ -7,15 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.utilities.batch import process_partial_response
 from pydantic import BaseModel
 
-from queue_worker.batch_processing import processor_for
+from queue_worker.batch_run import BatchRun, WorkerDependencies
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE
 from queue_worker.errors import PermanentJobError
+from queue_worker.invocation import run_batch
+from queue_worker.log import logger
 from queue_worker.metrics import Outcome
-from queue_worker.observability import logger
-from queue_worker.record_processing import BatchRun, WorkerDependencies
 from queue_worker.registry import JobContext, JobRegistry
 from tests.factories import envelope, sqs_event, sqs_record
 from tests.unit.worker.fakes import CountdownClock, FakeDeadLetters, FakeVisibility, run_directly
@@ -48,7 +47,7 @@ def make_run(
 ) -> BatchRun:
     deps = WorkerDependencies(
         registry=make_registry(calls),
-        runner=run_directly,
+        idempotency=run_directly,
         dead_letters=dead_letters,
         visibility=visibility,
         clock=lambda: datetime.fromtimestamp(1_795_464_001, UTC),
@@ -61,10 +60,8 @@ def work(outcome: str, **kwargs: Any) -> dict[str, Any]:
 
 
 def process(run: BatchRun, event: dict[str, Any], context: Any) -> list[str]:
-    response = process_partial_response(event, run.handle, processor_for(event), context)
-    failed = [item["itemIdentifier"] for item in response["batchItemFailures"]]
-    run.finish(event, set(failed), fifo=event["Records"][0]["eventSourceARN"].endswith(".fifo"))
-    return failed
+    response = run_batch(run, event, context)
+    return [item["itemIdentifier"] for item in response["batchItemFailures"]]
 
 
 def test_permanent_failures_go_to_the_dlq_and_count_as_handled(lambda_context: Any) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from aws_lambda_powertools.utilities.batch import process_partial_response
 
-from queue_worker.batch_processing import processor_for
+from queue_worker.batch_run import BatchRun, WorkerDependencies
 from queue_worker.correlation import correlation_id_for, xray_root
 from queue_worker.envelope import parse_envelope
 from queue_worker.errors import InvalidEnvelopeError
-from queue_worker.record_processing import BatchRun, WorkerDependencies
+from queue_worker.processor_choice import processor_for
 from queue_worker.registry import JobRegistry, run_directly
 from tests.factories import envelope, sqs_event, sqs_record, string_attribute
 from tests.unit.worker.fakes import FakeDeadLetters
@@ -49,7 +49,9 @@ def test_the_error_message_is_bounded_and_never_echoes_the_body() -> None:
 def test_log_lines_label_the_job_type_even_of_invalid_bodies(lambda_context, log_lines) -> None:
     # The label is chosen where the body is parsed (once): BatchRun.handle.
     run = BatchRun(
-        deps=WorkerDependencies(registry=JobRegistry(), runner=run_directly, dead_letters=FakeDeadLetters()),
+        deps=WorkerDependencies(
+            registry=JobRegistry(), idempotency=run_directly, dead_letters=FakeDeadLetters()
+        ),
         remaining_ms=lambda: 60_000,
         margin_ms=0,
         backoff_seconds=lambda n: 0,

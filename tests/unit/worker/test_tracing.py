@@ -13,7 +13,7 @@ import pytest
 from aws_xray_sdk import global_sdk_config
 from aws_xray_sdk.core.recorder import AWSXRayRecorder
 
-from queue_worker.record_processing import BatchRun
+from queue_worker.batch_run import BatchRun
 from queue_worker.registry import UNREGISTERED_JOB_TYPE
 from queue_worker.tracing import MAX_TRACED_RECORDS, PowertoolsRecordTracer
 from tests.factories import sqs_event, sqs_record
@@ -68,7 +68,7 @@ def traced_run(tracer: RecorderTracer, limit: int = MAX_TRACED_RECORDS) -> Batch
 def invoke(
     tracer: RecorderTracer, event: dict[str, Any], lambda_context: Any, limit: int = MAX_TRACED_RECORDS
 ) -> Any:
-    """One invocation: a new BatchRun (so a new budget), its records, then ``finish``."""
+    """One invocation: a new BatchRun (so a new budget), its records, then ``finish_batch``."""
     segment = tracer.provider.begin_segment("worker")
     process(traced_run(tracer, limit), event, lambda_context)
     tracer.provider.end_segment()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import worker_handler
-from queue_worker.record_processing import WorkerDependencies
+from queue_worker.batch_run import WorkerDependencies
 from queue_worker.registry import default_registry
 from tests.conftest import EVENTS_DIR, load_event
 from tests.factories import envelope, sqs_event, sqs_record
@@ -31,7 +31,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeDeadLetters, FakeVisibil
     dead_letters, visibility = FakeDeadLetters(), FakeVisibility()
     deps = WorkerDependencies(
         registry=make_registry([]),
-        runner=run_directly,
+        idempotency=run_directly,
         dead_letters=dead_letters,
         visibility=visibility,
         clock=lambda: datetime.now(UTC),

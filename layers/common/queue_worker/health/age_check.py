@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from queue_worker.errors import DependencyUnavailableError
 from queue_worker.health.checks import Clock, utc_now
 from queue_worker.health.document import CheckResult
-from queue_worker.observability import logger
+from queue_worker.log import logger
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from queue_worker.errors import QueueUnavailableError
 from queue_worker.health.document import CheckResult
-from queue_worker.observability import logger
+from queue_worker.log import logger
 
 type Clock = Callable[[], datetime]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
 from queue_worker.health.document import CONTENT_TYPE, HTTP_STATUS, Status
-from queue_worker.observability import logger
+from queue_worker.log import logger
 
 ALLOWED_METHODS = ("GET", "HEAD")
 NOT_FOUND = "not found"

@@ -22,7 +22,7 @@ from queue_worker.health.checks import (
     utc_now,
 )
 from queue_worker.health.mapping_check import MappingReader, mapping_checks
-from queue_worker.health.runner import Probe, run_probes
+from queue_worker.health.probes import Probe, run_probes
 
 if TYPE_CHECKING:
     from queue_worker.health.document import CheckResult

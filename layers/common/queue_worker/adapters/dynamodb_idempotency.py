@@ -1,5 +1,7 @@
 """Run each job's side effects once per idempotency key (Powertools idempotency on DynamoDB).
 
+The worker's :data:`~queue_worker.registry.IdempotencyGuard` when ``IDEMPOTENCY_TABLE_NAME`` is set.
+
 The key is ``<job type>:<key>`` where key defaults to the SQS message id and a job may derive it from
 its payload (``@job(..., idempotency_key=lambda p: p.order_id)``). A key already in progress elsewhere
 raises ``IdempotencyAlreadyInProgressError``: a transient failure, so the record is retried, never dropped.
@@ -19,8 +21,8 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
-class IdempotentRunner:
-    """A :class:`JobRunner` backed by a Powertools persistence layer."""
+class PowertoolsIdempotencyGuard:
+    """An :data:`~queue_worker.registry.IdempotencyGuard` backed by a Powertools persistence layer."""
 
     def __init__(self, persistence: BasePersistenceLayer, expires_after_seconds: int) -> None:
         self.config = IdempotencyConfig(
@@ -50,8 +52,8 @@ class IdempotentRunner:
 
 
 @cache
-def dynamodb_runner(table_name: str, expires_after_seconds: int) -> IdempotentRunner:
-    """The runner on the template's DynamoDB table (boto3 is imported here, on first use)."""
+def dynamodb_idempotency_guard(table_name: str, expires_after_seconds: int) -> PowertoolsIdempotencyGuard:
+    """The guard on the template's DynamoDB table (boto3 is imported here, on first use)."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415
 
-    return IdempotentRunner(DynamoDBPersistenceLayer(table_name=table_name), expires_after_seconds)
+    return PowertoolsIdempotencyGuard(DynamoDBPersistenceLayer(table_name=table_name), expires_after_seconds)

@@ -1,4 +1,4 @@
-"""One invocation's processing of SQS records: the per-record flow and what happens after the batch.
+"""The per-record run of one invocation: what happens to each SQS record the batch processor hands over.
 
 Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
 1. out of time (remaining < margin)? → skip it: reported failed, made visible again at once;
@@ -9,38 +9,47 @@ Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
 3. permanent error → sent straight to the DLQ with its error metadata and treated as handled
    (if that send fails the record is reported failed: nothing is lost);
    any other error → reported failed with an exponential, jittered visibility backoff.
-After the batch (:meth:`BatchRun.finish`): one INFO line with the batch's counts, then the visibility
-changes are applied in batches of 10. Successes are logged per record only at DEBUG.
+It collects the batch's metrics and pending visibility changes, which ``queue_worker.invocation``
+applies after the batch. Successes are logged per record only at DEBUG.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from queue_worker.correlation import correlation_id_for, xray_root
-from queue_worker.dead_letter import DeadLetterSink, dead_letter_message, original_message_id
+from queue_worker.dead_letter import dead_letter_message, original_message_id
 from queue_worker.envelope import INVALID_ENVELOPE_TYPE, JobEnvelope, parse_envelope
 from queue_worker.errors import InvalidEnvelopeError, PermanentJobError, RecordSkippedError
+from queue_worker.log import logger
 from queue_worker.metrics import BatchMetrics, Outcome
-from queue_worker.observability import logger
-from queue_worker.registry import JobContext, JobRegistry, JobRunner, JobSender
+from queue_worker.registry import IdempotencyGuard, JobContext, JobRegistry, JobSender
 from queue_worker.tracing import MAX_TRACED_RECORDS
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+    from queue_worker.dead_letter import DeadLetterMessage
     from queue_worker.tracing import RecordTracer
 
 MAX_LOGGED_ERROR_CHARS = 500
 
 
+class DeadLetterSink(Protocol):
+    """Where permanent failures go; the SQS adapter implements it."""
+
+    def send_dead_letter(self, message: DeadLetterMessage) -> str:
+        """Send ``message`` to the DLQ; return its new message id (raises when it could not)."""
+        ...
+
+
 class VisibilityChanger(Protocol):
-    """The SQS adapter's ChangeMessageVisibilityBatch."""
+    """The SQS adapter's ChangeMessageVisibilityBatch (applied after the batch)."""
 
     def change_visibility(self, timeouts: dict[str, int]) -> list[str]:
         """Apply ``{receipt_handle: seconds}``; return the handles that failed."""
@@ -52,7 +61,7 @@ class WorkerDependencies:
     """Everything a batch needs from outside; the handler builds it once, tests pass fakes."""
 
     registry: JobRegistry
-    runner: JobRunner
+    idempotency: IdempotencyGuard
     sender: JobSender | None = None
     dead_letters: DeadLetterSink | None = None
     visibility: VisibilityChanger | None = None
@@ -121,7 +130,7 @@ class BatchRun:
         try:
             if isinstance(envelope, InvalidEnvelopeError):
                 raise envelope  # noqa: TRY301 - handled by the except below, like any permanent error
-            result = self.deps.registry.run(envelope, context, self.deps.runner)
+            result = self.deps.registry.run(envelope, context, self.deps.idempotency)
         except PermanentJobError as exc:
             return self._dead_letter(record, exc, metric_type)
         except Exception as exc:
@@ -172,8 +181,8 @@ class BatchRun:
         message = dead_letter_message(record.raw_event, error, self.deps.clock())
         send = self.deps.dead_letters.send_dead_letter
         try:
-            # Through the idempotency runner: a duplicate delivery never dead-letters the same message twice.
-            dlq_id = self.deps.runner(f"dead-letter:{record.message_id}", lambda: send(message))
+            # Through the idempotency guard: a duplicate delivery never dead-letters the same message twice.
+            dlq_id = self.deps.idempotency(f"dead-letter:{record.message_id}", lambda: send(message))
         except Exception as exc:
             self._fail_transient(record, exc, metric_type, "job failed permanently and the DLQ send failed")
             raise
@@ -192,27 +201,3 @@ class BatchRun:
         if sent and sent.isdigit():
             now_ms = self.deps.clock().timestamp() * 1000
             self.metrics.message_ages_ms.append(max(0.0, now_ms - int(sent)))
-
-    def finish(self, event: Mapping[str, Any], failed_ids: set[str], fifo: bool) -> None:
-        """Count the batch and apply visibility changes. FIFO: every failed record of the batch gets the
-        same delay so the group becomes visible together and keeps its order."""
-        self.metrics.received = len(event.get("Records", []))  # FIFO-skipped records were received too
-        logger.info("batch processed", extra=self.metrics.summary())
-        if self.deps.tracer is not None and self.deps.tracer.enabled:
-            self.deps.tracer.annotate_invocation(
-                self.traced_records, self.metrics.received - self.traced_records
-            )
-        changes = dict(self.visibility)
-        if fifo and failed_ids:
-            delay = max(changes.values(), default=0)
-            for record in event.get("Records", []):
-                if record["messageId"] in failed_ids:
-                    changes[record["receiptHandle"]] = delay
-        if not changes or self.deps.visibility is None:
-            return
-        failed = self.deps.visibility.change_visibility(changes)
-        if failed:
-            logger.warning(
-                "could not change visibility; those records wait out the timeout",
-                extra={"records": len(failed)},
-            )

@@ -1,6 +1,7 @@
-"""Runs the checks concurrently under one deadline, so a slow AWS call cannot add up or hang /health.
+"""Probes: the checks of one round, run concurrently under one deadline, so a slow AWS call cannot add
+up or hang /health.
 
-Each check already turns its dependency's *expected* failures into results. The runner is the safety
+Each check already turns its dependency's *expected* failures into results. :func:`run_probes` is the safety
 net for the rest: a check still running at the deadline, or one that raised anything at all, becomes
 one result with a fixed ``output`` (``fail`` for a critical check, ``warn`` for an optional one). The
 exception's type goes to the log; nothing of it goes to the body.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from queue_worker.health.checks import Clock, utc_now
 from queue_worker.health.document import CheckResult, Status
-from queue_worker.observability import logger
+from queue_worker.log import logger
 
 TIMED_OUT = "check timed out"
 CHECK_ERROR = "check failed"
