@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from queue_worker.adapters.lambda_mappings import MappingState
+from queue_worker.health.mapping_check import MappingState
 from queue_worker.health.monitor import HealthDependencies
 
 BLOCK_LIMIT_SECONDS = 10.0  # a blocked fake never outlives this, even if a test forgets to release it

@@ -12,8 +12,9 @@ from botocore.stub import Stubber
 
 from queue_worker.adapters import aws_clients
 from queue_worker.adapters.cloudwatch_metrics import CloudWatchQueueMetrics
-from queue_worker.adapters.lambda_mappings import LambdaEventSourceMappings, MappingState
+from queue_worker.adapters.lambda_mappings import LambdaEventSourceMappings
 from queue_worker.errors import DependencyUnavailableError
+from queue_worker.health.mapping_check import MappingState
 from tests.unit.health.fakes import FIXED_NOW
 
 QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:stack-jobs"

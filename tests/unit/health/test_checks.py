@@ -1,4 +1,4 @@
-"""The pure checks and the runner, with fakes: statuses, observed values and fixed outputs."""
+"""The pure checks and the probes, with fakes: statuses, observed values and fixed outputs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import sys
 
 import pytest
 
-from queue_worker.adapters.lambda_mappings import MappingState
 from queue_worker.errors import ConfigurationError
 from queue_worker.health.age_check import NO_DATA, oldest_message_checks
 from queue_worker.health.checks import NO_DLQ, dead_letter_queue_checks, jobs_queue_checks
 from queue_worker.health.document import health_document
-from queue_worker.health.mapping_check import NOT_CONFIGURED, mapping_checks
+from queue_worker.health.mapping_check import NOT_CONFIGURED, MappingState, mapping_checks
 from queue_worker.health.probes import run_probes
 from queue_worker.health.settings import HealthSettings
 from tests.unit.health.fakes import FIXED_NOW, FakeMappings, FakeMetrics, FakeQueue

@@ -18,8 +18,9 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 
 from queue_worker.adapters.cloudwatch_metrics import CloudWatchQueueMetrics
-from queue_worker.adapters.lambda_mappings import LambdaEventSourceMappings, MappingState
+from queue_worker.adapters.lambda_mappings import LambdaEventSourceMappings
 from queue_worker.adapters.sqs_queue import SqsJobQueue
+from queue_worker.health.mapping_check import MappingState
 from tests.unit.health.conftest import DLQ_URL, JOBS_ARN, JOBS_URL, Invoke
 from tests.unit.health.contract import assert_health_document, assert_no_leak
 from tests.unit.health.fakes import Behaviour, FakeAws

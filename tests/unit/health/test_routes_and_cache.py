@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import health_handler
+from queue_worker.health.endpoint import HealthRequest
 from queue_worker.health.monitor import HealthMonitor
 from tests.unit.health.conftest import Invoke
 from tests.unit.health.contract import assert_health_document, assert_no_leak
@@ -140,3 +141,17 @@ def test_log_lines_carry_the_callers_request_id(
     lines = [line for line in log_lines() if line["message"] == "health request"]
     assert [line["correlation_id"] for line in lines] == ["probe-42", "4d3a5c2e-9b1f-4e6a-8c7d-1a2b3c4d5e6f"]
     assert lines[0]["status_code"] == 200
+
+
+def test_the_request_is_read_from_the_function_url_event_with_safe_defaults() -> None:
+    # Given a full Function URL event, and one with nothing but its request id
+    full = {
+        "rawPath": "/health/live",
+        "headers": {"x-cdp-request-id": "probe-7"},
+        "requestContext": {"requestId": "url-req", "http": {"method": "HEAD"}},
+    }
+    bare = {"requestContext": {"requestId": "url-req"}}
+    # Then the header wins over the Function URL request id, and GET / is the default
+    assert HealthRequest.from_event(full) == HealthRequest("HEAD", "/health/live", "probe-7")
+    assert HealthRequest.from_event(bare) == HealthRequest("GET", "/", "url-req")
+    assert HealthRequest.from_event({}) == HealthRequest("GET", "/", None)

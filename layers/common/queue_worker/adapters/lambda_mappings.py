@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_error_code, is_aws_error, lambda_client
 from queue_worker.errors import DependencyUnavailableError
+from queue_worker.health.mapping_check import MappingState
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
-
-
-@dataclass(frozen=True)
-class MappingState:
-    """What the health check needs from one event source mapping."""
-
-    state: str
-    last_processing_result: str | None
 
 
 class LambdaEventSourceMappings(LazyClientAdapter["LambdaClient"]):

@@ -13,6 +13,7 @@ from typing import Literal
 
 type Status = Literal["pass", "warn", "fail"]
 
+SERVICE_ID = "sqs-lambda-worker"
 CONTENT_TYPE = "application/health+json"
 HTTP_STATUS: dict[Status, int] = {"pass": 200, "warn": 200, "fail": 503}
 _SEVERITY: dict[Status, int] = {"pass": 0, "warn": 1, "fail": 2}
@@ -84,3 +85,24 @@ def problem_document(
         "serviceId": service_id,
         "output": output,
     }
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """Who answers, on every document: the service, the deployment's release id and the version."""
+
+    release_id: str
+    version: str = "1"
+    service_id: str = SERVICE_ID
+
+    def health(self, results: Iterable[CheckResult]) -> dict[str, object]:
+        """:func:`health_document` under this header."""
+        return health_document(
+            results, release_id=self.release_id, service_id=self.service_id, version=self.version
+        )
+
+    def problem(self, output: str) -> dict[str, object]:
+        """:func:`problem_document` under this header."""
+        return problem_document(
+            output, release_id=self.release_id, service_id=self.service_id, version=self.version
+        )

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
-from queue_worker.health.document import CONTENT_TYPE, HTTP_STATUS, Status
+from queue_worker.health.document import CONTENT_TYPE, HTTP_STATUS, DocumentHeader, Status
 from queue_worker.log import logger
 
 ALLOWED_METHODS = ("GET", "HEAD")
@@ -21,7 +21,6 @@ HEALTH_CHECK_ERROR = "health check error"
 
 # A view returns its document and the seconds a client may cache it.
 type View = Callable[[], tuple[dict[str, object], float]]
-type Problem = Callable[[str], dict[str, object]]
 
 
 class FunctionUrlResponse(TypedDict):
@@ -33,21 +32,23 @@ class FunctionUrlResponse(TypedDict):
     isBase64Encoded: bool
 
 
-def route_request(method: str, path: str, views: Mapping[str, View], problem: Problem) -> FunctionUrlResponse:
-    """Answer one request; ``problem(output)`` builds the refusal documents."""
+def route_request(
+    method: str, path: str, views: Mapping[str, View], header: DocumentHeader
+) -> FunctionUrlResponse:
+    """Answer one request; refusals are ``header.problem(output)`` documents."""
     method = method.upper()
     view = views.get(path)
     if view is None:
-        return _reply(problem(NOT_FOUND), 404, cache_seconds=0, head=method == "HEAD")
+        return _reply(header.problem(NOT_FOUND), 404, cache_seconds=0, head=method == "HEAD")
     if method not in ALLOWED_METHODS:
-        response = _reply(problem(METHOD_NOT_ALLOWED), 405, cache_seconds=0, head=False)
+        response = _reply(header.problem(METHOD_NOT_ALLOWED), 405, cache_seconds=0, head=False)
         response["headers"]["Allow"] = ", ".join(ALLOWED_METHODS)
         return response
     try:
         document, cache_seconds = view()
     except Exception as exc:  # last line of defence: never a stack trace in the body
         logger.error("health view raised", extra={"path": path, "error_type": type(exc).__name__})
-        return _reply(problem(HEALTH_CHECK_ERROR), 503, cache_seconds=0, head=method == "HEAD")
+        return _reply(header.problem(HEALTH_CHECK_ERROR), 503, cache_seconds=0, head=method == "HEAD")
     status: Status = document["status"]  # type: ignore[assignment]
     return _reply(document, HTTP_STATUS[status], cache_seconds=cache_seconds, head=method == "HEAD")
 

@@ -6,6 +6,7 @@ Only values from fixed vocabularies reach the body: the mapping's State when it 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from queue_worker.errors import DependencyUnavailableError
@@ -15,8 +16,6 @@ from queue_worker.log import logger
 
 if TYPE_CHECKING:
     from datetime import datetime
-
-    from queue_worker.adapters.lambda_mappings import MappingState
 
 COMPONENT = "event-source-mapping"
 NOT_CONFIGURED = "not checked: no worker function configured"
@@ -32,6 +31,14 @@ _STATE_STATUS: dict[str, Status] = {
     "Deleting": "fail",
 }
 _HEALTHY_RESULTS = frozenset({"OK", "No records processed"})
+
+
+@dataclass(frozen=True)
+class MappingState:
+    """What the check needs from one event source mapping (the Lambda adapter builds it)."""
+
+    state: str
+    last_processing_result: str | None
 
 
 class MappingReader(Protocol):
