@@ -3,65 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
-from queue_worker.batch_run import BatchRun, WorkerDependencies
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE
-from queue_worker.errors import PermanentJobError
-from queue_worker.invocation import run_batch
 from queue_worker.log import logger
 from queue_worker.metrics import Outcome
-from queue_worker.registry import JobContext, JobRegistry
-from tests.factories import envelope, sqs_event, sqs_record
-from tests.unit.worker.fakes import CountdownClock, FakeDeadLetters, FakeVisibility, run_directly
-
-
-class Work(BaseModel):
-    outcome: str = "ok"
-
-
-def make_registry(calls: list[str]) -> JobRegistry:
-    registry = JobRegistry()
-
-    @registry.job("work", Work)
-    def work(payload: Work, ctx: JobContext) -> str:
-        calls.append(ctx.message_id)
-        if payload.outcome == "transient":
-            raise TimeoutError("downstream slow")
-        if payload.outcome == "permanent":
-            raise PermanentJobError("cannot ever work")
-        return payload.outcome
-
-    return registry
-
-
-def make_run(
-    calls: list[str],
-    dead_letters: FakeDeadLetters | None = None,
-    visibility: FakeVisibility | None = None,
-    remaining: Any = lambda: 60_000,
-) -> BatchRun:
-    deps = WorkerDependencies(
-        registry=make_registry(calls),
-        idempotency=run_directly,
-        dead_letters=dead_letters,
-        visibility=visibility,
-        clock=lambda: datetime.fromtimestamp(1_795_464_001, UTC),
-    )
-    return BatchRun(deps=deps, remaining_ms=remaining, margin_ms=1_000, backoff_seconds=lambda n: 10 * n)
-
-
-def work(outcome: str, **kwargs: Any) -> dict[str, Any]:
-    return sqs_record(envelope("work", {"outcome": outcome}), **kwargs)
-
-
-def process(run: BatchRun, event: dict[str, Any], context: Any) -> list[str]:
-    response = run_batch(run, event, context)
-    return [item["itemIdentifier"] for item in response["batchItemFailures"]]
+from tests.factories import sqs_event, sqs_record
+from tests.unit.worker.fakes import CountdownClock, FakeDeadLetters, FakeVisibility
+from tests.unit.worker.work_jobs import make_run, process, work
 
 
 def test_permanent_failures_go_to_the_dlq_and_count_as_handled(lambda_context: Any) -> None:

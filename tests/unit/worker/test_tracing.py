@@ -18,7 +18,7 @@ from queue_worker.registry import UNREGISTERED_JOB_TYPE
 from queue_worker.tracing import MAX_TRACED_RECORDS, PowertoolsRecordTracer
 from tests.factories import sqs_event, sqs_record
 from tests.unit.worker.fakes import FakeDeadLetters
-from tests.unit.worker.test_batch_run import make_run, process, work
+from tests.unit.worker.work_jobs import make_run, process, work
 
 PRODUCER_ROOT = "1-5759e988-bd862e3fe1be46a994272793"
 TRACE_HEADER = f"Root={PRODUCER_ROOT};Parent=53995c3f42cd8ad8;Sampled=1"

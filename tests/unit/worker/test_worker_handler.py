@@ -16,7 +16,7 @@ from queue_worker.registry import default_registry
 from tests.conftest import EVENTS_DIR, load_event
 from tests.factories import envelope, sqs_event, sqs_record
 from tests.unit.worker.fakes import FakeDeadLetters, FakeVisibility, run_directly
-from tests.unit.worker.test_batch_run import make_registry, work
+from tests.unit.worker.work_jobs import make_registry, work
 
 EXPECTED_FAILURES = {
     # events/ file -> message ids the handler must report (no DLQ configured: permanent ones too)
