@@ -73,6 +73,6 @@ def run(smoke: bool = False) -> Report:
         "POWERTOOLS_TRACE_DISABLED=true, JOBS_QUEUE_URL=http://localhost:1/none); the health handler's "
         "first call is /health/live, which makes no AWS call, so no network is used. Baselines: "
         "bench/baselines/batch_handler.py and bench/baselines/url_handler.py (the worker baseline uses "
-        "Tracer like the worker; the health handler uses no Tracer, see queue_worker/observability.py)."
+        "Tracer like the worker; the health handler uses no Tracer, see queue_worker/log.py)."
     )
     return report
