@@ -1,4 +1,4 @@
-"""The per-record run of one invocation: what happens to each SQS record the batch processor hands over.
+"""The per-record run of one invocation: what happens to each record the batch processor hands over.
 
 Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
 1. out of time (remaining < margin)? → skip it: reported failed, made visible again at once;
@@ -6,11 +6,10 @@ Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
    ``receive_count`` (removed when the record ends, so nothing leaks into the next one):
    validate the envelope and run the job (once per idempotency key) inside an X-Ray subsegment
    annotated with the ids and the producer's trace root (``queue_worker.tracing``);
-3. permanent error → sent straight to the DLQ with its error metadata and treated as handled
-   (if that send fails the record is reported failed: nothing is lost);
-   any other error → reported failed with an exponential, jittered visibility backoff.
-It collects the batch's metrics and pending visibility changes, which ``queue_worker.invocation``
-applies after the batch. Successes are logged per record only at DEBUG.
+3. permanent error → sent straight to the DLQ with its error metadata and treated as handled (if that
+   send fails the record is reported failed: nothing is lost); any other error → reported failed with
+   an exponential, jittered visibility backoff. Successes are logged per record only at DEBUG.
+The run keeps the batch's metrics and visibility changes; ``queue_worker.invocation`` applies them.
 """
 
 from __future__ import annotations
@@ -138,9 +137,8 @@ class BatchRun:
             raise
         duration_ms = round((time.perf_counter() - started) * 1000, 3)
         self.metrics.record(metric_type, Outcome.SUCCEEDED, duration_ms)
-        # DEBUG, not INFO: a success line per record costs as much CPU as the rest of the pipeline
-        # and ~400 B of log ingestion per job; failures are logged per record, successes summed in
-        # the batch line (docs/decisions.md #14).
+        # DEBUG, not INFO: a success line per record costs as much CPU as the rest of the pipeline and
+        # ~400 B of logs per job; failures are logged per record, successes summed (decisions.md #14).
         logger.debug("job processed", extra={"duration_ms": duration_ms})
         return result
 
