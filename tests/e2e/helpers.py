@@ -9,8 +9,8 @@ from typing import Any
 
 import boto3
 
-from workerctl.runtime import LocalRuntime, RuntimeOptions
-from workerctl.status import Console
+from workerctl.local.runtime import LocalRuntime, RuntimeOptions
+from workerctl.local.console import Console
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPTH_ATTRIBUTES = (

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from tests.unit.workerctl.test_emulator_process import emulator_children, running
-from workerctl.emulator import EmbeddedEmulator
+from workerctl.local.emulator import EmbeddedEmulator
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from workerctl.cli_common import client_for, queue_url
+from workerctl.cli.options import client_for, queue_url
 from workerctl.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[3]

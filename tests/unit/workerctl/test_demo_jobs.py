@@ -4,7 +4,7 @@ import pytest
 
 from queue_worker.errors import TransientJobError
 from queue_worker.registry import JobContext, default_registry
-from workerctl.demo_jobs import FlakyPayload, flaky
+from workerctl.local.demo_jobs import FlakyPayload, flaky
 
 
 def context(receive_count: int) -> JobContext:

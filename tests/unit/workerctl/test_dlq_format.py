@@ -8,8 +8,8 @@ from typing import Any
 
 from queue_worker.dead_letter import dead_letter_message
 from tests.factories import envelope, sqs_record
-from workerctl.dlq_command import format_table, format_task
-from workerctl.dlq_ops import Inspected, Received, describe, job_type
+from workerctl.cli.dlq.command import format_table, format_task
+from workerctl.cli.dlq.sqs_adapter import Inspected, Received, describe, job_type
 
 SENT_MS = 1_795_464_000_000  # 2026-11-23T16:00:00Z
 

@@ -10,8 +10,10 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 from botocore.stub import Stubber
 
-from workerctl import cli, dlq_command, dlq_ops
-from workerctl.dlq_ops import QueueRef, SqsQueues
+from workerctl import cli
+from workerctl.cli.dlq import command as dlq_command
+from workerctl.cli.dlq import sqs_adapter as dlq_ops
+from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.errors import UserError
 
 ACCOUNT_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from workerctl.dlq_ops import QueueRef, SqsQueues, redrive_locally, sample
+from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues, redrive_locally, sample
 from workerctl.errors import UserError
 
 DLQ = QueueRef("http://localhost:4566/000000000000/app-jobs-dlq")

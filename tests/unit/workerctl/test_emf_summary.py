@@ -12,13 +12,13 @@ import pytest
 
 import worker_handler
 from tests.conftest import load_event
-from workerctl import emf_summary
+from workerctl.local import metrics_summary as emf_summary
 from workerctl.cli import build_parser, main
-from workerctl.emf_summary import MetricPoint, MetricsSummary, Snapshot, ValueStats, parse_emf, render
+from workerctl.local.metrics_summary import MetricPoint, MetricsSummary, Snapshot, ValueStats, parse_emf, render
 from workerctl.errors import UserError
-from workerctl.run_command import options_from
-from workerctl.runtime import LocalRuntime, RuntimeOptions
-from workerctl.status import CLEAR_LINE, Console
+from workerctl.cli.run import options_from
+from workerctl.local.runtime import LocalRuntime, RuntimeOptions
+from workerctl.local.console import CLEAR_LINE, Console
 
 # Copied from the worker handler's stdout (queue_worker.metrics via Powertools) for a batch of two
 # successes, one transient failure and one dead-lettered record.

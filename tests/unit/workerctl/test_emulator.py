@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from workerctl.emulator import create_queues, create_tables, lookup_queues
+from workerctl.local.emulator import create_queues, create_tables, lookup_queues
 from workerctl.errors import UserError
-from workerctl.template_model import QueueSpec, TableSpec
+from workerctl.local.template.model import QueueSpec, TableSpec
 
 DLQ = QueueSpec(
     "Dlq", "s-dlq", "arn:dlq", {"MessageRetentionPeriod": "1209600", "SqsManagedSseEnabled": "true"}

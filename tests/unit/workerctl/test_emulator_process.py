@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from workerctl import emulator as emulator_module
-from workerctl.emulator import EmbeddedEmulator
+from workerctl.local import emulator as emulator_module
+from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[3]
 # Starts an emulator, prints its pid, then waits to be killed (stands in for `workerctl run`).
 PARENT_SCRIPT = """
 import time
-from workerctl.emulator import EmbeddedEmulator
+from workerctl.local.emulator import EmbeddedEmulator
 if __name__ == "__main__":
     emulator = EmbeddedEmulator("127.0.0.1", 0)
     emulator.start()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from workerctl.esm_poller import EventSourcePoller, PollTarget
-from workerctl.function_runner import InvocationResult
-from workerctl.status import RuntimeStats
-from workerctl.template_sections import SqsEventSpec
+from workerctl.local.esm.poller import EventSourcePoller, PollTarget
+from workerctl.local.sandbox.pool import InvocationResult
+from workerctl.local.console import RuntimeStats
+from workerctl.local.template.sections import SqsEventSpec
 
 ARN = "arn:aws:sqs:eu-west-1:123456789012:q"
 

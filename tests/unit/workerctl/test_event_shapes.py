@@ -7,9 +7,9 @@ import base64
 import pytest
 
 from tests.conftest import load_event
-from workerctl.batch_outcome import failed_message_ids
-from workerctl.filter_criteria import pattern_matches, record_matches
-from workerctl.sqs_event import lambda_event, lambda_record
+from workerctl.local.esm.batch_outcome import failed_message_ids
+from workerctl.local.esm.filters import pattern_matches, record_matches
+from workerctl.local.esm.records import lambda_event, lambda_record
 
 RECORD = {
     "messageId": "m1",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from workerctl.errors import UserError
-from workerctl.function_child import ChildSetup, LocalLambdaContext, child_main
-from workerctl.function_runner import FunctionPool, FunctionSlot
+from workerctl.local.sandbox.child import ChildSetup, LocalLambdaContext, child_main
+from workerctl.local.sandbox.pool import FunctionPool, FunctionSlot
 
 HANDLER = textwrap.dedent(
     """

@@ -16,7 +16,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from workerctl import cli
-from workerctl.health_command import signing_region, summary
+from workerctl.cli.health import signing_region, summary
 
 FUNCTION_HOST = "abcdefghijklmnopqrstuvwxyz123456.lambda-url.eu-west-1.on.aws"
 PASSING = {"status": "pass", "version": "1", "releaseId": "prod", "serviceId": "s", "checks": {}}

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from workerctl.cli import build_parser, main
-from workerctl.emulator import ensure_port_free
+from workerctl.local.emulator import ensure_port_free
 from workerctl.errors import UserError
-from workerctl.run_command import options_from
+from workerctl.cli.run import options_from
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from workerctl import run_command
+from workerctl.cli import run as run_command
 from workerctl.cli import main
-from workerctl.status import RuntimeStats
+from workerctl.local.console import RuntimeStats
 
 
 class FakeRuntime:

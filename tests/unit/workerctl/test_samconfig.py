@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from workerctl.errors import UserError
-from workerctl.samconfig import load_environment, parse_overrides
+from workerctl.local.template.samconfig import load_environment, parse_overrides
 
 ROOT = Path(__file__).resolve().parents[3]
 

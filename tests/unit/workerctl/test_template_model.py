@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from workerctl.errors import UserError
-from workerctl.intrinsics import LocalValues, Resolver
-from workerctl.template_sections import load_model, merge_globals, parameter_values
+from workerctl.local.template.intrinsics import LocalValues, Resolver
+from workerctl.local.template.sections import load_model, merge_globals, parameter_values
 
 ROOT = Path(__file__).resolve().parents[3]
 

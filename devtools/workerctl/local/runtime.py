@@ -14,22 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from workerctl.aws import aws_client
-from workerctl.emf_summary import MetricsSummary
-from workerctl.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
-from workerctl.esm_poller import EventSourcePoller, PollTarget
-from workerctl.function_runner import FunctionPool
-from workerctl.function_setup import child_setup, function_pool, layer_paths, runtime_environment
-from workerctl.health_server import HealthServer
-from workerctl.samconfig import load_environment
-from workerctl.status import Console, RuntimeStats
-from workerctl.template_model import FunctionSpec, TemplateModel
-from workerctl.template_sections import load_model
+from workerctl.local.metrics_summary import MetricsSummary
+from workerctl.local.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
+from workerctl.local.esm.poller import EventSourcePoller, PollTarget
+from workerctl.local.sandbox.pool import FunctionPool
+from workerctl.local.sandbox.setup import child_setup, function_pool, layer_paths, runtime_environment
+from workerctl.local.health_server import HealthServer
+from workerctl.local.template.samconfig import load_environment
+from workerctl.local.console import Console, RuntimeStats
+from workerctl.local.template.model import FunctionSpec, TemplateModel
+from workerctl.local.template.sections import load_model
 
-DEMO_JOB_MODULE = "workerctl.demo_jobs"
+DEMO_JOB_MODULE = "workerctl.local.demo_jobs"
 FAST_RETRY_VISIBILITY_SECONDS = 5
 STOP_GRACE_SECONDS = 5.0
 PLAIN_STATUS_FACTOR = 10  # without a TTY, print the status line every 10 intervals (and only if changed)
-# Successes, a transient failure retried until its third receive (workerctl.demo_jobs), a permanent one.
+# Successes, a transient failure retried until its third receive (workerctl.local.demo_jobs), a permanent one.
 DEMO_JOBS: tuple[tuple[str, object], ...] = (
     ("checksum", {"text": "hello from the local runtime"}),
     ("checksum", {"text": "a second job", "algorithm": "blake2b"}),

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workerctl.aws import LOCAL_CREDENTIALS
-from workerctl.function_child import ChildSetup
-from workerctl.function_runner import FunctionPool, FunctionSlot, LogSink
+from workerctl.local.sandbox.child import ChildSetup
+from workerctl.local.sandbox.pool import FunctionPool, FunctionSlot, LogSink
 
 if TYPE_CHECKING:
-    from workerctl.template_model import FunctionSpec, TemplateModel
+    from workerctl.local.template.model import FunctionSpec, TemplateModel
 
-DEVTOOLS_DIR = Path(__file__).resolve().parent.parent
+DEVTOOLS_DIR = Path(__file__).resolve().parents[3]
 FAKE_CREDENTIALS = {name.upper(): value for name, value in LOCAL_CREDENTIALS.items()}  # as env variables
 
 

@@ -34,7 +34,7 @@ from workerctl.errors import UserError
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from workerctl.template_model import QueueSpec, TableSpec
+    from workerctl.local.template.model import QueueSpec, TableSpec
 
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 _SPAWN = multiprocessing.get_context("spawn")

@@ -19,11 +19,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from workerctl.cli_common import DEFAULT_REGION
+from workerctl.cli.options import DEFAULT_REGION
 from workerctl.errors import UserError
-from workerctl.runtime import LocalRuntime, RuntimeOptions
-from workerctl.samconfig import parse_overrides
-from workerctl.status import Console
+from workerctl.local.runtime import LocalRuntime, RuntimeOptions
+from workerctl.local.template.samconfig import parse_overrides
+from workerctl.local.console import Console
 
 DEFAULT_HEALTH_PORT = 8085
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workerctl.errors import UserError
-from workerctl.intrinsics import LocalValues, Resolver
+from workerctl.local.template.intrinsics import LocalValues, Resolver
 
 if TYPE_CHECKING:
-    from workerctl.template_model import TemplateModel
+    from workerctl.local.template.model import TemplateModel
 
 DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
 
@@ -144,7 +144,7 @@ def load_model(
     account_id: str = DEFAULT_ACCOUNT_ID,
 ) -> TemplateModel:
     """Decode ``path`` and bind parameters; queues and tables are resolved, functions on demand."""
-    from workerctl.template_model import TemplateModel  # noqa: PLC0415 - template_model imports this module
+    from workerctl.local.template.model import TemplateModel  # noqa: PLC0415 - template_model imports this module
 
     template = decode_template(path)
     values = LocalValues(region, account_id, stack_name, parameter_values(template, *overrides))

@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from workerctl.aws import QUEUE_NOT_FOUND_CODES, aws_client
 from workerctl.errors import UserError
-from workerctl.samconfig import load_environment
+from workerctl.local.template.samconfig import load_environment
 
 DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"

@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workerctl.cli_common import add_connection_options, client_for, queue_url
+from workerctl.cli.options import add_connection_options, client_for, queue_url
 from workerctl.errors import UserError
 
 COUNTS = {

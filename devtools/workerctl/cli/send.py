@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from queue_worker.errors import InvalidEnvelopeError
-from workerctl.cli_common import add_connection_options, client_for, queue_url
+from workerctl.cli.options import add_connection_options, client_for, queue_url
 from workerctl.errors import UserError
 
 MAX_BATCH = 10

@@ -1,7 +1,7 @@
 """template.yaml as the local runtime sees it: queues, tables, functions and their SQS events.
 
 Parsed with cfn-lint's decoder (it understands ``!Ref``/``!Sub``/``!GetAtt`` tags); intrinsics are
-resolved by :mod:`workerctl.intrinsics` against local values. Resource types the runtime does not
+resolved by :mod:`workerctl.local.template.intrinsics` against local values. Resource types the runtime does not
 emulate (alarms, dashboards, SNS, layers, permissions, ...) are skipped without complaint.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from workerctl.errors import UserError
-from workerctl.intrinsics import LocalValues, Resolver
-from workerctl.template_sections import SqsEventSpec, merge_globals, sqs_events
+from workerctl.local.template.intrinsics import LocalValues, Resolver
+from workerctl.local.template.sections import SqsEventSpec, merge_globals, sqs_events
 
 QUEUE_ATTRIBUTES = (
     "DelaySeconds",

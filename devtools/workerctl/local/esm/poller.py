@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workerctl.batch_outcome import failed_message_ids
-from workerctl.filter_criteria import record_matches
-from workerctl.sqs_event import lambda_event, lambda_record
+from workerctl.local.esm.batch_outcome import failed_message_ids
+from workerctl.local.esm.filters import record_matches
+from workerctl.local.esm.records import lambda_event, lambda_record
 
 if TYPE_CHECKING:
-    from workerctl.function_runner import InvocationResult
-    from workerctl.status import RuntimeStats
-    from workerctl.template_sections import SqsEventSpec
+    from workerctl.local.sandbox.pool import InvocationResult
+    from workerctl.local.console import RuntimeStats
+    from workerctl.local.template.sections import SqsEventSpec
 
 MAX_RECEIVE = 10  # SQS returns at most 10 messages per ReceiveMessage
 MAX_WAIT_SECONDS = 20

@@ -17,11 +17,11 @@ from workerctl.errors import UserError
 
 # Subcommand modules, in --help order. Add a module here to add a subcommand.
 COMMAND_MODULES: tuple[str, ...] = (
-    "workerctl.run_command",
-    "workerctl.send_command",
-    "workerctl.queues_command",
-    "workerctl.health_command",
-    "workerctl.dlq_command",
+    "workerctl.cli.run",
+    "workerctl.cli.send",
+    "workerctl.cli.depth",
+    "workerctl.cli.health",
+    "workerctl.cli.dlq.command",
 )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workerctl.errors import UserError
-from workerctl.function_child import ChildSetup, child_main
+from workerctl.local.sandbox.child import ChildSetup, child_main
 
 INIT_TIMEOUT_SECONDS = 30.0  # imports of a cold start (Lambda allows 10 s; a laptop's first import is slower)
 _SPAWN = multiprocessing.get_context("spawn")

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from workerctl import dlq_ops
-from workerctl.cli_common import (
+from workerctl.cli.dlq import sqs_adapter as dlq_ops
+from workerctl.cli.options import (
     DEFAULT_ENDPOINT,
     add_connection_options,
     client_for,
@@ -24,7 +24,7 @@ from workerctl.cli_common import (
     is_aws,
     stack_queue_name,
 )
-from workerctl.dlq_ops import Inspected, QueueRef, SqsQueues
+from workerctl.cli.dlq.sqs_adapter import Inspected, QueueRef, SqsQueues
 from workerctl.errors import UserError
 
 MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit

@@ -20,7 +20,7 @@ from queue_worker.correlation import correlation_id_for
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, original_message_id
 from workerctl.aws import QUEUE_NOT_FOUND_CODES
 from workerctl.errors import UserError
-from workerctl.sqs_event import lambda_record
+from workerctl.local.esm.records import lambda_record
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

@@ -17,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from workerctl.emulator import ensure_port_free
-from workerctl.function_runner import InvocationResult
+from workerctl.local.emulator import ensure_port_free
+from workerctl.local.sandbox.pool import InvocationResult
 
 type Invoke = Callable[[dict[str, Any]], InvocationResult]
 _TEXT_TYPES = ("text/", "application/json", "application/health+json", "application/xml")
