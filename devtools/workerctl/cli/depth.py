@@ -6,10 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from workerctl.aws import aws_call
 from workerctl.cli.options import add_connection_options, client_for, queue_url
-from workerctl.errors import UserError
 
 COUNTS = {
     "visible": "ApproximateNumberOfMessages",
@@ -31,12 +29,9 @@ def register(subparsers: Any) -> None:
 
 def depth(client: Any, url: str) -> dict[str, int]:
     """The three counts of one queue."""
-    try:
-        attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=list(COUNTS.values()))[
-            "Attributes"
-        ]
-    except (BotoCoreError, ClientError) as exc:
-        raise UserError(f"cannot read the attributes of {url}: {exc}") from exc
+    with aws_call(f"GetQueueAttributes {url}"):
+        answer = client.get_queue_attributes(QueueUrl=url, AttributeNames=list(COUNTS.values()))
+    attributes = answer["Attributes"]
     return {label: int(attributes.get(name, 0)) for label, name in COUNTS.items()}
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from workerctl.aws import QUEUE_NOT_FOUND_CODES, aws_client
+from workerctl.aws import aws_client
 from workerctl.errors import UserError
 from workerctl.local.template.samconfig import load_environment
+from workerctl.queues import find_queue, queue_url_by_name
 
 DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
@@ -63,41 +61,13 @@ def stack_queue_name(args: argparse.Namespace, suffix: str) -> str:
     return f"{stack}-{suffix}"
 
 
-def find_queue[T](name: str, lookup: Callable[[str], T | None]) -> T | None:
-    """``lookup(name)``, else ``lookup(name + ".fifo")``; None when neither queue exists.
-
-    ``lookup`` is one GetQueueUrl that returns None only for a queue that does not exist and raises
-    :class:`UserError` for anything else (access denied, throttling), so those are never "not found".
-    """
-    for candidate in (name, f"{name}.fifo"):
-        if (found := lookup(candidate)) is not None:
-            return found
-    return None
-
-
-def get_queue_url(client: Any, endpoint_url: str, name: str) -> str | None:
-    """The URL of the queue ``name``, None when it does not exist; other failures are one-line UserErrors."""
-    try:
-        return str(client.get_queue_url(QueueName=name)["QueueUrl"])
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        if code in QUEUE_NOT_FOUND_CODES:
-            return None
-        message = str(error.get("Message", "")).strip()
-        detail = f": {message.splitlines()[0]}" if message else ""
-        raise UserError(f"GetQueueUrl {name} at {endpoint_url} failed: {code}{detail}") from exc
-    except BotoCoreError as exc:
-        raise UserError(f"cannot reach {endpoint_url}: {exc}; is `workerctl run` running?") from exc
-
-
 def queue_url(client: Any, args: argparse.Namespace, *, dead_letter: bool = False) -> str:
     """``--queue-url``/``--dlq-url`` if given, else ``<stack>-jobs[-dlq][.fifo]`` looked up by name."""
     explicit = getattr(args, "dlq_url" if dead_letter else "queue_url", None)
     if explicit:
         return str(explicit)
     name = stack_queue_name(args, "jobs-dlq" if dead_letter else "jobs")
-    url = find_queue(name, partial(get_queue_url, client, args.endpoint_url))
+    url = find_queue(name, partial(queue_url_by_name, client, endpoint_url=args.endpoint_url))
     if url is None:
         raise UserError(f"queue {name} not found at {args.endpoint_url}; pass --queue-url or check --env")
     return url

@@ -21,9 +21,10 @@ from typing import Any
 
 from workerctl.cli.options import DEFAULT_REGION
 from workerctl.errors import UserError
-from workerctl.local.runtime import LocalRuntime, RuntimeOptions
-from workerctl.local.template.samconfig import parse_overrides
 from workerctl.local.console import Console
+from workerctl.local.options import RuntimeOptions
+from workerctl.local.runtime import LocalRuntime
+from workerctl.local.template.samconfig import parse_overrides
 
 DEFAULT_HEALTH_PORT = 8085
 

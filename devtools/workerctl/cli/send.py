@@ -6,16 +6,15 @@ import argparse
 import json
 import sys
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from queue_worker.errors import InvalidEnvelopeError
+from workerctl.aws import aws_call
 from workerctl.cli.options import add_connection_options, client_for, queue_url
 from workerctl.errors import UserError
-
-MAX_BATCH = 10
+from workerctl.queues import chunks
 
 
 def register(subparsers: Any) -> None:
@@ -86,12 +85,12 @@ def validated_body(raw: str) -> str:
     return parse_envelope(raw).model_dump_json()
 
 
-def send_bodies(client: Any, url: str, bodies: list[str], correlation_id: str | None) -> int:
+def send_bodies(client: Any, url: str, bodies: Sequence[str], correlation_id: str | None) -> int:
     """SendMessageBatch in chunks of 10; FIFO queues get a group and a unique deduplication id."""
     sent = 0
-    for start in range(0, len(bodies), MAX_BATCH):
+    for chunk in chunks(bodies):
         entries = []
-        for index, body in enumerate(bodies[start : start + MAX_BATCH]):
+        for index, body in enumerate(chunk):
             entry: dict[str, Any] = {"Id": str(index), "MessageBody": body}
             if correlation_id:
                 entry["MessageAttributes"] = {
@@ -117,9 +116,7 @@ def run(args: argparse.Namespace) -> int:
     bodies = envelopes_from_file(args.file) if args.file else envelopes_from_args(args)
     client = client_for(args)
     url = queue_url(client, args)
-    try:
+    with aws_call(f"SendMessageBatch {url}"):
         sent = send_bodies(client, url, bodies, args.correlation_id)
-    except (BotoCoreError, ClientError) as exc:
-        raise UserError(f"sending to {url} failed: {exc}") from exc
     sys.stdout.write(f"sent {sent} job(s) to {url}\n")
     return 0

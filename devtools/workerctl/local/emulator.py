@@ -8,8 +8,7 @@ signal (EOF ends the child even after a SIGKILL of the parent), ``sys.path`` tra
 child can ignore SIGINT: Ctrl-C reaches the whole process group, and the runtime stops the emulator
 itself once the batches in flight have finished. ``daemon=True`` covers an exit without :meth:`stop`.
 
-With ``--endpoint-url`` pointing elsewhere (another emulator, or real AWS) nothing is created: queues
-are looked up by name instead, and their real ARNs are used in the records.
+The template's queues and tables are created in it by :mod:`workerctl.local.resources`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -27,31 +25,16 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from workerctl.errors import UserError
+from workerctl.local.ports import ensure_port_free
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from workerctl.local.template.model import QueueSpec, TableSpec
-
-_TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 _SPAWN = multiprocessing.get_context("spawn")
 START_TIMEOUT_SECONDS = 30.0  # a fresh interpreter importing moto; slow on a busy laptop
 STOP_GRACE_SECONDS = 2.0
 STDERR_TAIL_LINES = 8
-
-
-def ensure_port_free(host: str, port: int, what: str, how_to_change: str) -> None:
-    """Raise a one-line :class:`UserError` when ``host:port`` cannot be bound (0 = any free port)."""
-    if port == 0:
-        return
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise UserError(f"port {port} for {what} is in use ({exc.strerror}); {how_to_change}") from exc
 
 
 def serve(host: str, port: int, parent: Connection, startup_log: str) -> None:
@@ -180,50 +163,3 @@ class EmbeddedEmulator:
                 process.join()
         if control is not None:
             control.close()
-
-
-def create_queues(
-    client: Any, queues: list[QueueSpec], visibility_override: int | None = None
-) -> dict[str, tuple[str, str]]:
-    """Create the queues (redrive targets first); returns ``{logical_id: (url, arn)}``."""
-    created: dict[str, tuple[str, str]] = {}
-    for queue in sorted(queues, key=lambda q: "RedrivePolicy" in q.attributes):
-        attributes = dict(queue.attributes)
-        attributes.pop("SqsManagedSseEnabled", None)  # encryption at rest has no local meaning
-        if visibility_override is not None and "VisibilityTimeout" in attributes:
-            attributes["VisibilityTimeout"] = str(visibility_override)
-        try:
-            url = client.create_queue(QueueName=queue.name, Attributes=attributes)["QueueUrl"]
-        except (BotoCoreError, ClientError) as exc:
-            raise UserError(f"cannot create queue {queue.name} in the emulator: {exc}") from exc
-        created[queue.logical_id] = (url, queue.arn)
-    return created
-
-
-def lookup_queues(
-    client: Any, queues: list[QueueSpec], explicit: dict[str, str], required: set[str]
-) -> dict[str, tuple[str, str]]:
-    """Find existing queues by name (or ``explicit`` URL); a missing ``required`` queue is an error."""
-    found: dict[str, tuple[str, str]] = {}
-    for queue in queues:
-        try:
-            url = explicit.get(queue.logical_id) or client.get_queue_url(QueueName=queue.name)["QueueUrl"]
-            attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-        except (BotoCoreError, ClientError) as exc:
-            if queue.logical_id in required:
-                raise UserError(
-                    f"queue {queue.name} not found at the endpoint ({exc}); deploy it or pass --queue-url"
-                ) from exc
-            continue
-        found[queue.logical_id] = (url, attributes["QueueArn"])
-    return found
-
-
-def create_tables(client: Any, tables: list[TableSpec]) -> None:
-    """Create DynamoDB tables with their keys (on-demand); other properties have no local effect."""
-    for table in tables:
-        keys = {key: table.properties[key] for key in _TABLE_KEYS if key in table.properties}
-        try:
-            client.create_table(TableName=table.name, BillingMode="PAY_PER_REQUEST", **keys)
-        except (BotoCoreError, ClientError) as exc:
-            raise UserError(f"cannot create table {table.name} in the emulator: {exc}") from exc

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from workerctl.local.emulator import ensure_port_free
+from workerctl.local.ports import ensure_port_free
 from workerctl.local.sandbox.pool import InvocationResult
 
 type Invoke = Callable[[dict[str, Any]], InvocationResult]

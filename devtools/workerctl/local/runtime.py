@@ -7,59 +7,28 @@ batches in flight finish (each bounded by the function's Timeout), then stops th
 
 from __future__ import annotations
 
-import json
 import threading
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from workerctl.aws import aws_client
-from workerctl.local.metrics_summary import MetricsSummary
-from workerctl.local.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
+from workerctl.local import resources
+from workerctl.local.console import Console
+from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
+from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
-from workerctl.local.sandbox.pool import FunctionPool
-from workerctl.local.sandbox.setup import child_setup, function_pool, layer_paths, runtime_environment
 from workerctl.local.health_server import HealthServer
-from workerctl.local.template.samconfig import load_environment
-from workerctl.local.console import Console, RuntimeStats
+from workerctl.local.metrics_summary import MetricsSummary
+from workerctl.local.options import RuntimeOptions
+from workerctl.local.sandbox import setup as sandbox
+from workerctl.local.sandbox.pool import FunctionPool
+from workerctl.local.stats import RuntimeStats
+from workerctl.local.template.loader import load_model
 from workerctl.local.template.model import FunctionSpec, TemplateModel
-from workerctl.local.template.sections import load_model
+from workerctl.local.template.samconfig import load_environment
 
-DEMO_JOB_MODULE = "workerctl.local.demo_jobs"
 FAST_RETRY_VISIBILITY_SECONDS = 5
 STOP_GRACE_SECONDS = 5.0
 PLAIN_STATUS_FACTOR = 10  # without a TTY, print the status line every 10 intervals (and only if changed)
-# Successes, a transient failure retried until its third receive (workerctl.local.demo_jobs), a permanent one.
-DEMO_JOBS: tuple[tuple[str, object], ...] = (
-    ("checksum", {"text": "hello from the local runtime"}),
-    ("checksum", {"text": "a second job", "algorithm": "blake2b"}),
-    ("demo.flaky", {"succeed_on_receive": 3}),
-    ("demo.no_such_job", {"note": "unknown type: fails permanently and ends in the DLQ"}),
-)
-
-
-@dataclass(frozen=True)
-class RuntimeOptions:
-    """Everything ``workerctl run`` can set. ``endpoint_url``: None = embedded emulator, "aws" = AWS."""
-
-    template: Path = Path("template.yaml")
-    samconfig: Path = Path("samconfig.toml")
-    env: str = "dev"
-    parameter_overrides: dict[str, str] = field(default_factory=dict)
-    region: str = "eu-west-1"
-    endpoint_url: str | None = None
-    queue_url: str | None = None
-    host: str = "127.0.0.1"
-    emulator_port: int = 4566
-    dynamodb_port: int | None = None  # None: emulator_port + 1 (0 when emulator_port is 0: any free port)
-    health_port: int = 8085
-    demo: bool = True
-    fast_retries: bool = False
-    poll_wait_seconds: float = 20.0
-    status_interval_seconds: float = 1.0
-    metrics_summary_seconds: float = 10.0  # 0: no summary of the functions' EMF metric lines
-    extra_job_modules: tuple[str, ...] = ()
-    extra_sys_paths: tuple[str, ...] = ()
 
 
 class LocalRuntime:
@@ -129,20 +98,20 @@ class LocalRuntime:
         )
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
-            queues = create_queues(self._client, model.queues, visibility)
+            queues = resources.create_queues(self._client, model.queues, visibility)
             self._start_table_emulator(model)
         else:
             polled = {
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
             }
             explicit = dict.fromkeys(polled, options.queue_url) if options.queue_url else {}
-            queues = lookup_queues(
+            queues = resources.lookup_queues(
                 self._client, model.queues, {k: v for k, v in explicit.items() if v}, polled
             )
         for logical_id, (url, arn) in queues.items():
             model.set_queue_url(logical_id, url, arn)
             self.queue_urls[logical_id] = url
-        self._dlq_url = self._dead_letter_url(model)
+        self._dlq_url = resources.dead_letter_url(model.queues, self.queue_urls)
 
     def _start_table_emulator(self, model: TemplateModel) -> None:
         """The template's tables in a second emulator process: the worker writes 2 idempotency items
@@ -155,35 +124,26 @@ class LocalRuntime:
             port = options.emulator_port + 1 if options.emulator_port else 0
         self._table_emulator = EmbeddedEmulator(options.host, port, port_option="--dynamodb-port")
         self.dynamodb_endpoint_url = self._table_emulator.start()
-        create_tables(aws_client("dynamodb", self.dynamodb_endpoint_url, options.region), model.tables)
-
-    def _dead_letter_url(self, model: TemplateModel) -> str | None:
-        """The URL of the queue some polled queue redrives to (for the status line)."""
-        for queue in model.queues:
-            target = json.loads(queue.attributes.get("RedrivePolicy", "{}")).get("deadLetterTargetArn")
-            for other in model.queues:
-                if other.arn == target and other.logical_id in self.queue_urls:
-                    return self.queue_urls[other.logical_id]
-        return None
+        resources.create_tables(
+            aws_client("dynamodb", self.dynamodb_endpoint_url, options.region), model.tables
+        )
 
     def _wire(self, model: TemplateModel, function: FunctionSpec) -> None:
         """Pools and pollers for the function's SQS events; the HTTP server for a Function URL."""
         options = self.options
-        environment = {
-            **runtime_environment(function, options.region, self.endpoint_url, self.dynamodb_endpoint_url),
-            **function.environment,
-        }
-        if "JOB_MODULES" in environment:
-            extra = (DEMO_JOB_MODULE, *options.extra_job_modules)
-            environment["JOB_MODULES"] = ",".join([environment["JOB_MODULES"], *extra])
-        setup = child_setup(
-            function, environment, [*layer_paths(model, function.logical_id), *options.extra_sys_paths]
+        variables = sandbox.runtime_environment(
+            function, options.region, self.endpoint_url, self.dynamodb_endpoint_url
+        )
+        setup = sandbox.function_setup(
+            model, function, variables, (DEMO_JOB_MODULE, *options.extra_job_modules), options.extra_sys_paths
         )
         for event in function.sqs_events:
             url = self.queue_urls.get(event.queue_logical_id or "")
             if not event.enabled or url is None:
                 continue
-            pool = function_pool(setup, function.timeout, event.maximum_concurrency, self.function_log)
+            pool = sandbox.function_pool(
+                setup, function.timeout, event.maximum_concurrency, self.function_log
+            )
             self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
             target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
             self._pollers.append(
@@ -191,7 +151,7 @@ class LocalRuntime:
             )
         if function.has_url and self._health is None:
             size = 1  # one warm process answers probes; requests queue behind it
-            pool = function_pool(setup, function.timeout, size, self.function_log)
+            pool = sandbox.function_pool(setup, function.timeout, size, self.function_log)
             self._add_pool(function.logical_id, pool, function.timeout)
             self._health = HealthServer(options.host, options.health_port, pool.invoke)
             self.health_url = self._health.url
@@ -201,17 +161,10 @@ class LocalRuntime:
         self._max_timeout = max(self._max_timeout, timeout)
 
     def send_demo_jobs(self) -> None:
-        """Enqueue the demo jobs: successes, a retried one and a dead-lettered one."""
+        """Enqueue the demo jobs on the first polled queue: successes, a retried one, a dead-lettered one."""
         queue_url = next(iter(self.polled_queue_urls()), None)
-        for index, (job_type, payload) in enumerate(DEMO_JOBS, start=1):
-            if queue_url is not None:
-                self._client.send_message(
-                    QueueUrl=queue_url,
-                    MessageBody=json.dumps({"type": job_type, "payload": payload}),
-                    MessageAttributes={
-                        "CorrelationId": {"DataType": "String", "StringValue": f"demo-{index}"}
-                    },
-                )
+        if queue_url is not None:
+            send_demo_jobs(self._client, queue_url)
 
     def polled_queue_urls(self) -> list[str]:
         """URLs of the queues the pollers drain."""
@@ -221,13 +174,7 @@ class LocalRuntime:
         interval = self.options.status_interval_seconds * (1 if self.console.is_tty else PLAIN_STATUS_FACTOR)
         while not self._stopped.wait(interval):
             if self._dlq_url is not None:
-                try:
-                    attributes = self._client.get_queue_attributes(
-                        QueueUrl=self._dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
-                    )["Attributes"]
-                    self.stats.dlq_depth = int(attributes["ApproximateNumberOfMessages"])
-                except Exception:
-                    self.stats.dlq_depth = None
+                self.stats.dlq_depth = resources.visible_messages(self._client, self._dlq_url)
             self.console.status(self.stats.line())
 
     def function_log(self, line: str) -> None:

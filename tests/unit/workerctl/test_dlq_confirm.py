@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workerctl.cli import build_parser
-from workerctl.cli.dlq.command import confirm_purge
+from workerctl.cli.dlq.display import confirm_purge
 from workerctl.errors import UserError
 
 NAME = "app-jobs-dlq"

@@ -12,9 +12,9 @@ from botocore.stub import Stubber
 
 from workerctl import cli
 from workerctl.cli.dlq import command as dlq_command
-from workerctl.cli.dlq import sqs_adapter as dlq_ops
+from workerctl.cli.dlq.redrive import start_move_task
 from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
-from workerctl.errors import UserError
+from workerctl.errors import MoveTaskUnsupportedError, UserError
 
 ACCOUNT_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012"
 DLQ = QueueRef(f"{ACCOUNT_URL}/app-jobs-dlq")
@@ -69,7 +69,7 @@ def test_start_move_task_from_dlq_arn_to_jobs_arn_at_the_rate(stubbed: tuple[Sqs
         {"SourceArn": DLQ_ARN, "DestinationArn": JOBS_ARN, "MaxNumberOfMessagesPerSecond": 50},
     )
     # When / Then
-    assert dlq_ops.start_move_task(queues, DLQ, JOBS, rate=50) == "handle-1"
+    assert start_move_task(queues, DLQ, JOBS, rate=50) == "handle-1"
 
 
 def test_without_rate_aws_picks_it(stubbed: tuple[SqsQueues, Stubber]) -> None:
@@ -80,7 +80,7 @@ def test_without_rate_aws_picks_it(stubbed: tuple[SqsQueues, Stubber]) -> None:
     stubber.add_response(
         "start_message_move_task", {"TaskHandle": "h"}, {"SourceArn": DLQ_ARN, "DestinationArn": JOBS_ARN}
     )
-    assert dlq_ops.start_move_task(queues, DLQ, JOBS, rate=None) == "h"
+    assert start_move_task(queues, DLQ, JOBS, rate=None) == "h"
 
 
 @pytest.mark.parametrize("status", ["RUNNING", "CANCELLING"])
@@ -91,7 +91,7 @@ def test_an_active_task_is_a_one_line_error_and_nothing_starts(
     expect_arn(stubber, DLQ, DLQ_ARN)
     expect_tasks(stubber, task(status, TaskHandle="busy-handle"))
     with pytest.raises(UserError) as raised:
-        dlq_ops.start_move_task(queues, DLQ, JOBS, rate=10)
+        start_move_task(queues, DLQ, JOBS, rate=10)
     message = str(raised.value)
     assert f"already {status.lower()}" in message
     assert "busy-handle" in message
@@ -110,7 +110,7 @@ def test_a_task_started_meanwhile_is_the_same_clear_error(stubbed: tuple[SqsQueu
         http_status_code=400,
     )
     with pytest.raises(UserError, match="already running") as raised:
-        dlq_ops.start_move_task(queues, DLQ, JOBS, rate=None)
+        start_move_task(queues, DLQ, JOBS, rate=None)
     assert "\n" not in str(raised.value)
 
 
@@ -120,7 +120,7 @@ def test_an_endpoint_without_move_tasks_is_reported_as_unsupported(
 ) -> None:
     queues, stubber = stubbed
     stubber.add_client_error("list_message_move_tasks", service_error_code=code, http_status_code=500)
-    with pytest.raises(dlq_ops.MoveTaskUnsupportedError):
+    with pytest.raises(MoveTaskUnsupportedError):
         queues.move_tasks(DLQ_ARN)
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues, redrive_locally, sample
+from workerctl.cli.dlq.inspection import sample
+from workerctl.cli.dlq.redrive import redrive_locally
+from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.errors import UserError
 
 DLQ = QueueRef("http://localhost:4566/000000000000/app-jobs-dlq")

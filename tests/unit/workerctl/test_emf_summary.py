@@ -12,13 +12,15 @@ import pytest
 
 import worker_handler
 from tests.conftest import load_event
-from workerctl.local import metrics_summary as emf_summary
 from workerctl.cli import build_parser, main
-from workerctl.local.metrics_summary import MetricPoint, MetricsSummary, Snapshot, ValueStats, parse_emf, render
-from workerctl.errors import UserError
 from workerctl.cli.run import options_from
-from workerctl.local.runtime import LocalRuntime, RuntimeOptions
+from workerctl.errors import UserError
+from workerctl.local import metrics_summary as emf_summary
 from workerctl.local.console import CLEAR_LINE, Console
+from workerctl.local.emf import MetricPoint, parse_emf
+from workerctl.local.metrics_summary import MetricsSummary, Snapshot, ValueStats, render
+from workerctl.local.options import RuntimeOptions
+from workerctl.local.runtime import LocalRuntime
 
 # Copied from the worker handler's stdout (queue_worker.metrics via Powertools) for a batch of two
 # successes, one transient failure and one dead-lettered record.

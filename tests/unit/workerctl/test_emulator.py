@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from workerctl.local.emulator import create_queues, create_tables, lookup_queues
 from workerctl.errors import UserError
+from workerctl.local.resources import create_queues, create_tables, lookup_queues
 from workerctl.local.template.model import QueueSpec, TableSpec
 
 DLQ = QueueSpec(

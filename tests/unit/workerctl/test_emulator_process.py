@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from workerctl.errors import UserError
 from workerctl.local import emulator as emulator_module
 from workerctl.local.emulator import EmbeddedEmulator
-from workerctl.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[3]
 # Starts an emulator, prints its pid, then waits to be killed (stands in for `workerctl run`).

@@ -7,8 +7,8 @@ from typing import Any
 
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.sandbox.pool import InvocationResult
-from workerctl.local.console import RuntimeStats
-from workerctl.local.template.sections import SqsEventSpec
+from workerctl.local.stats import RuntimeStats
+from workerctl.local.template.event_sources import SqsEventSpec
 
 ARN = "arn:aws:sqs:eu-west-1:123456789012:q"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from workerctl.errors import UserError
-from workerctl.local.sandbox.child import ChildSetup, LocalLambdaContext, child_main
+from workerctl.local.sandbox.child import ChildSetup, child_main, context_for
 from workerctl.local.sandbox.pool import FunctionPool, FunctionSlot
 
 HANDLER = textwrap.dedent(
@@ -117,7 +117,7 @@ def test_child_loop_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_context_counts_down_from_the_timeout(tmp_path: Path) -> None:
-    context = LocalLambdaContext(setup_for(tmp_path), "req", timeout_s=2.0)
+    context = context_for(setup_for(tmp_path), "req", timeout_s=2.0)
     assert 1000 < context.get_remaining_time_in_millis() <= 2000
     assert (context.function_name, context.memory_limit_in_mb, context.aws_request_id) == ("fn", 128, "req")
     assert context.invoked_function_arn.endswith(":function:fn")

@@ -6,8 +6,8 @@ import socket
 import pytest
 
 from workerctl.errors import UserError
-from workerctl.local.sandbox.pool import InvocationResult
 from workerctl.local.health_server import HealthServer, function_url_event, http_response
+from workerctl.local.sandbox.pool import InvocationResult
 
 
 def test_event_follows_function_url_payload_v2() -> None:

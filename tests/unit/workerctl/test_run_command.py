@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from workerctl.cli import build_parser, main
-from workerctl.local.emulator import ensure_port_free
-from workerctl.errors import UserError
 from workerctl.cli.run import options_from
+from workerctl.errors import UserError
+from workerctl.local.ports import ensure_port_free
 
 ROOT = Path(__file__).resolve().parents[3]
 

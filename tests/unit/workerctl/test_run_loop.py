@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from workerctl.cli import run as run_command
 from workerctl.cli import main
-from workerctl.local.console import RuntimeStats
+from workerctl.cli import run as run_command
+from workerctl.local.stats import RuntimeStats
 
 
 class FakeRuntime:

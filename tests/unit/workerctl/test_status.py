@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import io
 
-from workerctl.local.console import CLEAR_LINE, Console, RuntimeStats
+from workerctl.local.console import CLEAR_LINE, Console
+from workerctl.local.stats import RuntimeStats
 
 
 def test_stats_count_invocations_and_render_one_line() -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from workerctl.errors import UserError
 from workerctl.local.template.intrinsics import LocalValues, Resolver
-from workerctl.local.template.sections import load_model, merge_globals, parameter_values
+from workerctl.local.template.loader import load_model
+from workerctl.local.template.sections import merge_globals, parameter_values
 
 ROOT = Path(__file__).resolve().parents[3]
 

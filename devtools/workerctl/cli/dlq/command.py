@@ -10,34 +10,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
 
-from workerctl.cli.dlq import sqs_adapter as dlq_ops
+from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
+from workerctl.cli.dlq.inspection import describe, sample
+from workerctl.cli.dlq.redrive import redrive_locally, start_move_task
+from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.cli.options import (
     DEFAULT_ENDPOINT,
     add_connection_options,
     client_for,
-    find_queue,
     is_aws,
     stack_queue_name,
 )
-from workerctl.cli.dlq.sqs_adapter import Inspected, QueueRef, SqsQueues
-from workerctl.errors import UserError
+from workerctl.errors import MoveTaskUnsupportedError, UserError
+from workerctl.queues import find_queue
 
 MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit
-COLUMNS = (("MESSAGE ID", 36), ("SENT (UTC)", 25), ("RECEIVES", 8), ("TYPE", 20), ("ERROR", 70))
 
 
 def make_queues(args: argparse.Namespace) -> SqsQueues:
-    """The adapter on the SQS client for ``--endpoint-url``/``--region`` (``cli_common.client_for``)."""
+    """The adapter on the SQS client for ``--endpoint-url``/``--region`` (``options.client_for``)."""
     return SqsQueues(client_for(args))
 
 
 def resolve(queues: SqsQueues, args: argparse.Namespace, url: str | None, suffix: str) -> QueueRef:
-    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin (``cli_common.find_queue``).
+    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin (``queues.find_queue``).
 
     The look-up is shared with ``send``/``depth``; the message is this command's own (it has ``--stack``).
     """
@@ -49,36 +48,6 @@ def resolve(queues: SqsQueues, args: argparse.Namespace, url: str | None, suffix
     raise UserError(
         f"queue {name} (or {name}.fifo) not found at {args.endpoint_url}; check --stack/--env or pass a URL"
     )
-
-
-def _cell(value: object, width: int) -> str:
-    text = " ".join(str("-" if value is None else value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def format_table(rows: list[Inspected]) -> str:
-    """The readable ``inspect`` table: one line per message, long values cut with an ellipsis."""
-    lines = ["  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()]
-    for row in rows:
-        values = (row.message_id, row.sent_at, row.receive_count, row.job_type, row.error)
-        lines.append(
-            "  ".join(_cell(v, w).ljust(w) for v, (_, w) in zip(values, COLUMNS, strict=True)).rstrip()
-        )
-    return "\n".join(lines)
-
-
-def confirm_purge(name: str, *, yes: bool, interactive: bool, ask: Callable[[str], str]) -> None:
-    """Return when the purge may go ahead; raise :class:`UserError` otherwise."""
-    if yes:
-        return
-    if not interactive:
-        raise UserError(f"refusing to purge {name}: not a terminal, so nobody confirmed; pass --yes")
-    try:
-        answer = ask(f"This deletes every message in {name}. Type the queue name to confirm: ")
-    except EOFError:
-        answer = ""
-    if answer.strip() != name:
-        raise UserError("the answer did not match the queue name; nothing purged")
 
 
 def _source_max_receive_count(queues: SqsQueues, args: argparse.Namespace) -> int | None:
@@ -96,7 +65,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
     visible, in_flight = queues.counts(dlq)
     limit = _source_max_receive_count(queues, args)
-    rows = [dlq_ops.describe(message, limit) for message in dlq_ops.sample(queues, dlq, args.limit, visible)]
+    rows = [describe(message, limit) for message in sample(queues, dlq, args.limit, visible)]
     if args.json:
         print(json.dumps({"kind": "queue", "queue": dlq.name, "visible": visible, "in_flight": in_flight}))
         for row in rows:
@@ -106,22 +75,6 @@ def run_inspect(args: argparse.Namespace) -> int:
     if rows:
         print(format_table(rows))
     return 0
-
-
-def format_task(task: dict[str, object]) -> str:
-    """One ``--status`` line for a ListMessageMoveTasks result."""
-    started = task.get("StartedTimestamp")
-    when = (
-        datetime.fromtimestamp(int(str(started)) / 1000, UTC).isoformat(timespec="seconds")
-        if started
-        else "?"
-    )
-    to_move = task.get("ApproximateNumberOfMessagesToMove", "?")
-    line = f"{task.get('Status')}: moved {task.get('ApproximateNumberOfMessagesMoved', 0)} of {to_move}"
-    line += f", rate {task.get('MaxNumberOfMessagesPerSecond', 'auto')}/s, started {when}"
-    if task.get("TaskHandle"):
-        line += f", handle {task['TaskHandle']}"
-    return line + (f", failure: {task['FailureReason']}" if task.get("FailureReason") else "")
 
 
 def _tasks(args: argparse.Namespace, queues: SqsQueues) -> int:
@@ -138,18 +91,6 @@ def _tasks(args: argparse.Namespace, queues: SqsQueues) -> int:
     return 0
 
 
-class Progress:
-    """Prints "moved N so far" to stderr at most once a second."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock, self._last = clock, clock()
-
-    def __call__(self, moved: int) -> None:
-        if self._clock() - self._last >= 1:
-            self._last = self._clock()
-            print(f"moved {moved} so far", file=sys.stderr, flush=True)
-
-
 def run_redrive(args: argparse.Namespace) -> int:
     queues = make_queues(args)
     if args.status or args.cancel:
@@ -164,13 +105,13 @@ def run_redrive(args: argparse.Namespace) -> int:
         return 0
     if use_task:
         try:
-            handle = dlq_ops.start_move_task(queues, dlq, source, args.rate)
-        except dlq_ops.MoveTaskUnsupportedError:
+            handle = start_move_task(queues, dlq, source, args.rate)
+        except MoveTaskUnsupportedError:
             print("the endpoint has no StartMessageMoveTask; moving messages here instead", file=sys.stderr)
         else:
             print(f"started message move task {dlq.name} -> {source.name}: {handle}")
             return 0
-    moved = dlq_ops.redrive_locally(queues, dlq, source, rate=args.rate, limit=args.max, progress=Progress())
+    moved = redrive_locally(queues, dlq, source, rate=args.rate, limit=args.max, progress=Progress())
     print(f"redrove {moved} message(s) from {dlq.name} to {source.name}")
     return 0
 

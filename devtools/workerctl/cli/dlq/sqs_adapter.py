@@ -1,26 +1,21 @@
-"""DLQ operations: look without consuming, redrive (AWS move task or receive → send → delete), purge.
+"""The SQS adapter of the DLQ operations: the only code of ``workerctl dlq`` that calls SQS.
 
-:class:`SqsQueues` is the adapter: the only code here that calls SQS, and the place where botocore errors
-become one-line :class:`UserError` messages. The functions below it are the logic and take the adapter.
+Botocore failures become one-line :class:`UserError` messages through :func:`workerctl.aws.user_error`;
+the message move task calls also report an endpoint without them (moto) as
+:class:`MoveTaskUnsupportedError`, so redrive can fall back to receive → send → delete.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
-
-from queue_worker.correlation import correlation_id_for
-from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, original_message_id
-from workerctl.aws import QUEUE_NOT_FOUND_CODES
-from workerctl.errors import UserError
-from workerctl.local.esm.records import lambda_record
+from workerctl.aws import AWS_ERRORS, error_code, error_message, user_error
+from workerctl.errors import MoveTaskUnsupportedError, UserError
+from workerctl.queues import BATCH, chunks, queue_url_by_name
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -30,19 +25,9 @@ if TYPE_CHECKING:
         SendMessageBatchRequestEntryTypeDef,
     )
 
-BATCH = 10  # SQS receive/send/delete batch limit
 HOLD_SECONDS = 30  # how long a received message stays hidden if we die before releasing or deleting it
 WAIT_SECONDS = 1  # short long-poll: an empty answer then means "empty", also on AWS
-ACTIVE_TASK_STATES = frozenset({"RUNNING", "CANCELLING"})
 _UNSUPPORTED = frozenset({"500", "501", "NotImplemented", "UnknownOperation", "UnknownOperationException"})
-
-
-class QueueNotFoundError(UserError):
-    """The queue named in a call does not exist at the endpoint."""
-
-
-class MoveTaskUnsupportedError(Exception):
-    """The endpoint has no StartMessageMoveTask (moto): redrive with receive → send → delete instead."""
 
 
 @dataclass(frozen=True)
@@ -71,38 +56,24 @@ class Received:
     message_attributes: dict[str, dict[str, Any]]
 
 
-def _from_client_error(what: str, exc: ClientError, *, unsupported: bool) -> Exception:
-    """The error to raise for a ClientError of ``what``."""
-    error = exc.response.get("Error", {})
-    code, message = str(error.get("Code", "")), str(error.get("Message", "")).strip()
-    if code in QUEUE_NOT_FOUND_CODES:
-        return QueueNotFoundError(f"{what}: the queue does not exist")
-    if unsupported and code in _UNSUPPORTED:
-        return MoveTaskUnsupportedError(what)
-    if "already" in message.lower() and "task" in message.lower():
-        return UserError(f"{what}: a message move task is already running for this DLQ ({message})")
-    return UserError(f"{what} failed: {code}: {message.splitlines()[0] if message else 'no detail'}")
-
-
 @contextmanager
 def _calling(what: str, *, unsupported: bool = False) -> Iterator[None]:
-    """Turn botocore failures of ``what`` into one-line :class:`UserError` (or MoveTaskUnsupportedError)."""
+    """:func:`workerctl.aws.aws_call`, plus "no move tasks here" for the ``unsupported`` calls."""
     try:
         yield
     except NotImplementedError as exc:  # moto in-process: the operation does not exist there
         if not unsupported:
             raise
         raise MoveTaskUnsupportedError(what) from exc
-    except NoCredentialsError as exc:
-        raise UserError(
-            "no AWS credentials: set AWS_PROFILE or configure the default credential chain"
-        ) from exc
-    except EndpointConnectionError as exc:
-        raise UserError(f"cannot reach {exc.kwargs.get('endpoint_url')}: is `workerctl run` up?") from exc
-    except ClientError as exc:
-        raise _from_client_error(what, exc, unsupported=unsupported) from exc
-    except BotoCoreError as exc:
-        raise UserError(f"{what} failed: {exc}") from exc
+    except AWS_ERRORS as exc:
+        if unsupported and error_code(exc) in _UNSUPPORTED:
+            raise MoveTaskUnsupportedError(what) from exc
+        message = error_message(exc)
+        if "already" in message.lower() and "task" in message.lower():
+            raise UserError(
+                f"{what}: a message move task is already running for this DLQ ({message})"
+            ) from exc
+        raise user_error(what, exc) from exc
 
 
 class SqsQueues:
@@ -113,11 +84,8 @@ class SqsQueues:
 
     def find(self, name: str) -> QueueRef | None:
         """The queue called ``name``, or None when it does not exist."""
-        try:
-            with _calling(f"GetQueueUrl {name}"):
-                return QueueRef(self._client.get_queue_url(QueueName=name)["QueueUrl"])
-        except QueueNotFoundError:
-            return None
+        url = queue_url_by_name(self._client, name)
+        return None if url is None else QueueRef(url)
 
     def attribute(self, queue: QueueRef, name: str) -> str:
         with _calling(f"GetQueueAttributes {queue.name}"):
@@ -165,10 +133,10 @@ class SqsQueues:
 
     def release(self, queue: QueueRef, handles: Sequence[str]) -> None:
         """Make received messages visible again at once (visibility 0), so nothing is consumed."""
-        for start in range(0, len(handles), BATCH):
+        for chunk in chunks(handles):
             entries: list[ChangeMessageVisibilityBatchRequestEntryTypeDef] = [
                 {"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": 0}
-                for i, handle in enumerate(handles[start : start + BATCH])
+                for i, handle in enumerate(chunk)
             ]
             with _calling(f"ChangeMessageVisibilityBatch {queue.name}"):
                 self._client.change_message_visibility_batch(QueueUrl=queue.url, Entries=entries)
@@ -220,171 +188,3 @@ class SqsQueues:
             return int(
                 self._client.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"]
             )
-
-
-@dataclass(frozen=True)
-class Inspected:
-    """What ``dlq inspect`` shows of one message."""
-
-    message_id: str
-    sent_at: str | None
-    receive_count: int
-    job_type: str | None
-    error: str
-    group_id: str | None = None
-    correlation_id: str | None = None
-    dead_letter: dict[str, Any] | None = None
-
-
-def job_type(body: str) -> str | None:
-    """The ``type`` of a ``{"type": ..., "payload": ...}`` envelope, else None."""
-    try:
-        envelope = json.loads(body)
-    except json.JSONDecodeError:
-        return None
-    if isinstance(envelope, dict) and isinstance(envelope.get("type"), str) and "payload" in envelope:
-        return str(envelope["type"])
-    return None
-
-
-def _dead_letter(message: Received) -> dict[str, Any] | None:
-    raw = message.message_attributes.get(DEAD_LETTER_ATTRIBUTE, {}).get("StringValue")
-    try:
-        value = json.loads(raw) if raw else None
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def correlation_id(message: Received) -> str:
-    """The correlation id the worker logged for this job (search the logs with it).
-
-    The worker's own rule (``queue_worker.correlation``) on the message as Lambda would deliver it,
-    with the original message id for a message the worker dead-lettered (its DLQ id is a new one).
-    """
-    raw = {"MessageId": message.message_id, "ReceiptHandle": message.receipt_handle, "Body": message.body}
-    record = lambda_record(
-        {**raw, "Attributes": message.attributes, "MessageAttributes": message.message_attributes}, "", ""
-    )
-    return correlation_id_for({**record, "messageId": original_message_id(record)})
-
-
-def describe(message: Received, max_receive_count: int | None = None) -> Inspected:
-    """The worker's ``DeadLetter`` metadata, or "moved by SQS after N receives".
-
-    N is the jobs queue's ``max_receive_count`` when known (SQS moved the message after exactly that
-    many); else the DLQ's own count minus this inspection's receive (earlier inspections add to it).
-    """
-    metadata = _dead_letter(message)
-    sent = message.attributes.get("SentTimestamp")
-    if metadata is not None:
-        receives = int(metadata.get("receiveCount", 0))
-        error = f"{metadata.get('errorType', 'Error')}: {metadata.get('errorMessage', '')}"
-    else:
-        receives = max_receive_count or max(
-            int(message.attributes.get("ApproximateReceiveCount", "1")) - 1, 0
-        )
-        error = f"moved by SQS after {receives} receive{'' if receives == 1 else 's'}"
-    return Inspected(
-        message_id=message.message_id,
-        sent_at=datetime.fromtimestamp(int(sent) / 1000, UTC).isoformat(timespec="seconds") if sent else None,
-        receive_count=receives,
-        job_type=job_type(message.body),
-        error=error,
-        group_id=message.attributes.get("MessageGroupId"),
-        correlation_id=correlation_id(message),
-        dead_letter=metadata,
-    )
-
-
-def sample(
-    queues: SqsQueues, dlq: QueueRef, limit: int, visible: int, hold_seconds: int = 10
-) -> list[Received]:
-    """Up to ``limit`` distinct messages of the ``visible`` the caller counted; every one is made
-    visible again before this returns."""
-    held: dict[str, Received] = {}
-    handles: list[str] = []
-    try:
-        while len(held) < min(limit, visible):
-            batch = queues.receive(dlq, limit - len(held), hold_seconds)
-            handles.extend(message.receipt_handle for message in batch)
-            if not batch:
-                break
-            held.update((message.message_id, message) for message in batch)
-    finally:
-        queues.release(dlq, handles)
-    return list(held.values())[:limit]
-
-
-def send_entry(index: int, message: Received, destination: QueueRef) -> SendMessageBatchRequestEntryTypeDef:
-    """The SendMessageBatch entry that replays ``message``: same body, attributes and trace header."""
-    entry: Any = {"Id": str(index), "MessageBody": message.body}
-    keep = ("DataType", "StringValue", "BinaryValue")
-    attributes = {
-        name: {key: value[key] for key in keep if key in value}
-        for name, value in message.message_attributes.items()
-    }
-    if attributes:
-        entry["MessageAttributes"] = attributes
-    if trace := message.attributes.get("AWSTraceHeader"):
-        entry["MessageSystemAttributes"] = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
-    if destination.fifo:
-        entry["MessageGroupId"] = message.attributes.get("MessageGroupId") or "dlq-redrive"
-        # Fresh per DLQ message (the original's id could still be inside the 5-minute dedup window),
-        # and stable if this send is retried.
-        entry["MessageDeduplicationId"] = message.message_id
-    return entry  # type: ignore[no-any-return]
-
-
-def _move(queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int) -> int:
-    sent, failures = queues.send(destination, [send_entry(i, m, destination) for i, m in enumerate(batch)])
-    queues.delete(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) in sent])  # only once sent
-    if failures:
-        queues.release(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) not in sent])
-        raise UserError(
-            f"{len(failures)} message(s) could not be sent to {destination.name} ({failures[0]}); "
-            f"they stay in the DLQ; {before + len(sent)} moved"
-        )
-    return len(sent)
-
-
-def redrive_locally(
-    queues: SqsQueues,
-    dlq: QueueRef,
-    destination: QueueRef,
-    *,
-    rate: int | None = None,
-    limit: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> int:
-    """Receive → send → delete, at most ``rate`` messages/s; returns the number moved.
-
-    Without ``limit`` it moves the messages present at the start, so messages that fail again during
-    the run and come back are not redriven in a loop.
-    """
-    budget = queues.counts(dlq)[0] if limit is None else limit
-    moved, started = 0, clock()
-    while moved < budget:
-        batch = queues.receive(dlq, min(BATCH, budget - moved, rate or BATCH))
-        if not batch:
-            break
-        moved += _move(queues, dlq, destination, batch, moved)
-        if progress is not None:
-            progress(moved)
-        if rate and (pause := started + moved / rate - clock()) > 0:
-            sleep(min(pause, BATCH))  # a rate limit: at most one batch's worth of seconds
-    return moved
-
-
-def start_move_task(queues: SqsQueues, dlq: QueueRef, destination: QueueRef, rate: int | None) -> str:
-    """StartMessageMoveTask DLQ → destination after checking no task is active; returns the handle."""
-    source_arn = queues.attribute(dlq, "QueueArn")
-    active = [task for task in queues.move_tasks(source_arn) if task.get("Status") in ACTIVE_TASK_STATES]
-    if active:
-        raise UserError(
-            f"a message move task is already {str(active[0]['Status']).lower()} for {dlq.name} "
-            f"(handle {active[0].get('TaskHandle', '?')}): see `dlq redrive --status` or use --cancel HANDLE"
-        )
-    return queues.start_move_task(source_arn, queues.attribute(destination, "QueueArn"), rate)

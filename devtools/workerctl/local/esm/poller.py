@@ -15,18 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from workerctl.aws import AWS_ERRORS
 from workerctl.local.esm.batch_outcome import failed_message_ids
 from workerctl.local.esm.filters import record_matches
 from workerctl.local.esm.records import lambda_event, lambda_record
+from workerctl.queues import BATCH, chunks
 
 if TYPE_CHECKING:
     from workerctl.local.sandbox.pool import InvocationResult
-    from workerctl.local.console import RuntimeStats
-    from workerctl.local.template.sections import SqsEventSpec
+    from workerctl.local.stats import RuntimeStats
+    from workerctl.local.template.event_sources import SqsEventSpec
 
-MAX_RECEIVE = 10  # SQS returns at most 10 messages per ReceiveMessage
 MAX_WAIT_SECONDS = 20
 ERROR_BACKOFF_SECONDS = 1.0
 
@@ -84,7 +83,7 @@ class EventSourcePoller:
         while not self._stopping.is_set():
             try:
                 self._poll_once()
-            except (BotoCoreError, ClientError) as exc:
+            except AWS_ERRORS as exc:
                 if not self._stopping.is_set():
                     self._log(f"workerctl: polling {self.target.queue_url} failed: {exc}")
                 self._stopping.wait(ERROR_BACKOFF_SECONDS)
@@ -122,9 +121,7 @@ class EventSourcePoller:
             else:
                 wait = max(0.0, min(MAX_WAIT_SECONDS, window_ends - time.monotonic()))
             # Whole seconds, rounded up: a 0 s wait on an empty queue would make this loop spin.
-            received = self._receive(
-                min(MAX_RECEIVE, event.batch_size - len(messages)), max(1, math.ceil(wait))
-            )
+            received = self._receive(min(BATCH, event.batch_size - len(messages)), max(1, math.ceil(wait)))
             messages.extend(received)
             if not messages:
                 continue
@@ -184,9 +181,9 @@ class EventSourcePoller:
 
     def _batched(self, operation: str, entries: list[dict[str, Any]]) -> None:
         call = getattr(self._client, operation)
-        for start in range(0, len(entries), MAX_RECEIVE):
-            chunk = [{"Id": str(i), **entry} for i, entry in enumerate(entries[start : start + MAX_RECEIVE])]
-            response = call(QueueUrl=self.target.queue_url, Entries=chunk)
+        for chunk in chunks(entries):
+            numbered = [{"Id": str(i), **entry} for i, entry in enumerate(chunk)]
+            response = call(QueueUrl=self.target.queue_url, Entries=numbered)
             for failure in response.get("Failed", []):
                 self._log(
                     f"workerctl: {operation} entry failed: {failure.get('Code')} {failure.get('Message')}"

@@ -15,10 +15,11 @@ import json
 import os
 import signal
 import sys
-import time
 import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from workerctl.local.sandbox.context import LocalLambdaContext
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,25 +39,15 @@ class ChildSetup:
     environment: dict[str, str] = field(default_factory=dict)
 
 
-class LocalLambdaContext:
-    """The Lambda context object: identity of the function and a deadline counting down from Timeout."""
-
-    function_version = "$LATEST"
-    identity = None
-    client_context = None
-
-    def __init__(self, setup: ChildSetup, request_id: str, timeout_s: float) -> None:
-        self.function_name = setup.function_name
-        self.invoked_function_arn = setup.function_arn
-        self.memory_limit_in_mb = setup.memory_mb
-        self.aws_request_id = request_id
-        self.log_group_name = f"/aws/lambda/{setup.function_name}"
-        self.log_stream_name = f"local/{os.getpid()}"
-        self._deadline = time.monotonic() + timeout_s
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Milliseconds left before the parent kills this process."""
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+def context_for(setup: ChildSetup, request_id: str, timeout_s: float) -> LocalLambdaContext:
+    """The context of one invocation of ``setup``'s function: its identity and a ``timeout_s`` deadline."""
+    return LocalLambdaContext(
+        setup.function_name,
+        function_arn=setup.function_arn,
+        memory_mb=setup.memory_mb,
+        request_id=request_id,
+        timeout_s=timeout_s,
+    )
 
 
 class _LineForwarder(io.TextIOBase):
@@ -104,7 +95,7 @@ def child_main(setup: ChildSetup, control: Connection, logs: Connection) -> None
     while (message := control.recv()) is not None:
         _, event, request_id, timeout_s = message
         try:
-            response = handler(event, LocalLambdaContext(setup, request_id, timeout_s))
+            response = handler(event, context_for(setup, request_id, timeout_s))
             reply: tuple[Any, ...] = ("ok", json.dumps(response))
         except Exception as exc:
             reply = ("error", type(exc).__name__, str(exc), traceback.format_exc().splitlines())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,17 @@ def runtime_environment(
     return environment
 
 
+def function_environment(
+    function: FunctionSpec, lambda_variables: Mapping[str, str], extra_job_modules: Sequence[str]
+) -> dict[str, str]:
+    """The process environment: Lambda's variables, then the template's; ``extra_job_modules`` (the
+    demo jobs, test jobs) appended to ``JOB_MODULES`` when the function has one."""
+    environment = {**lambda_variables, **function.environment}
+    if "JOB_MODULES" in environment:
+        environment["JOB_MODULES"] = ",".join([environment["JOB_MODULES"], *extra_job_modules])
+    return environment
+
+
 def layer_paths(model: TemplateModel, function_logical_id: str) -> list[str]:
     """Content folders of the function's layers (``layers/common`` here), as Lambda's /opt/python."""
     resource = model.template["Resources"][function_logical_id]
@@ -72,6 +83,18 @@ def child_setup(
         sys_paths=(str(function.code_uri), *sys_paths, str(DEVTOOLS_DIR)),
         environment=environment,
     )
+
+
+def function_setup(
+    model: TemplateModel,
+    function: FunctionSpec,
+    lambda_variables: Mapping[str, str],
+    extra_job_modules: Sequence[str] = (),
+    extra_sys_paths: Sequence[str] = (),
+) -> ChildSetup:
+    """The slot process of ``function``: its environment, then its code, layers and ``extra_sys_paths``."""
+    environment = function_environment(function, lambda_variables, extra_job_modules)
+    return child_setup(function, environment, [*layer_paths(model, function.logical_id), *extra_sys_paths])
 
 
 def function_pool(setup: ChildSetup, timeout_s: float, size: int, log_sink: LogSink) -> FunctionPool:

@@ -1,7 +1,8 @@
 """template.yaml as the local runtime sees it: queues, tables, functions and their SQS events.
 
-Parsed with cfn-lint's decoder (it understands ``!Ref``/``!Sub``/``!GetAtt`` tags); intrinsics are
-resolved by :mod:`workerctl.local.template.intrinsics` against local values. Resource types the runtime does not
+Parsed with cfn-lint's decoder (it understands ``!Ref``/``!Sub``/``!GetAtt`` tags; see
+:mod:`~workerctl.local.template.loader`); intrinsics are resolved by
+:mod:`~workerctl.local.template.intrinsics` against local values. Resource types the runtime does not
 emulate (alarms, dashboards, SNS, layers, permissions, ...) are skipped without complaint.
 """
 
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from workerctl.errors import UserError
+from workerctl.local.template.event_sources import SqsEventSpec, sqs_events
 from workerctl.local.template.intrinsics import LocalValues, Resolver
-from workerctl.local.template.sections import SqsEventSpec, merge_globals, sqs_events
+from workerctl.local.template.sections import merge_globals
 
 QUEUE_ATTRIBUTES = (
     "DelaySeconds",

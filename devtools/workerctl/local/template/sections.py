@@ -1,40 +1,16 @@
-"""Template sections the local runtime interprets: Parameters, Globals and a function's SQS Events.
+"""Template sections the local runtime interprets: decoding, Parameters and the Globals merge.
 
-:func:`load_model` decodes template.yaml with cfn-lint's decoder and binds parameter values in
-CloudFormation's order of precedence: template defaults, then samconfig overrides for the chosen
-environment, then the user's ``--parameter-overrides``.
+Parameter values bind in CloudFormation's order of precedence: template defaults, then samconfig
+overrides for the chosen environment, then the user's ``--parameter-overrides``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workerctl.errors import UserError
-from workerctl.local.template.intrinsics import LocalValues, Resolver
-
-if TYPE_CHECKING:
-    from workerctl.local.template.model import TemplateModel
-
-DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
-
-
-@dataclass(frozen=True)
-class SqsEventSpec:
-    """One ``Type: SQS`` event of a function: the event source mapping to emulate."""
-
-    name: str
-    queue_arn: str
-    queue_logical_id: str | None
-    batch_size: int = 10
-    batching_window_seconds: float = 0.0
-    maximum_concurrency: int = 1000
-    filters: tuple[dict[str, Any], ...] = ()
-    report_batch_item_failures: bool = False
-    enabled: bool = True
 
 
 def merge_globals(globals_: Mapping[str, Any], properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -54,47 +30,6 @@ def merge_globals(globals_: Mapping[str, Any], properties: Mapping[str, Any]) ->
 def _is_intrinsic(value: Mapping[str, Any]) -> bool:
     key = str(next(iter(value), ""))
     return len(value) == 1 and (key in {"Ref", "Condition"} or key.startswith("Fn::"))
-
-
-def _filters(properties: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
-    """FilterCriteria.Filters[].Pattern (JSON strings, or already-parsed maps)."""
-    patterns = []
-    for item in (properties.get("FilterCriteria") or {}).get("Filters") or []:
-        pattern = item.get("Pattern")
-        try:
-            patterns.append(json.loads(pattern) if isinstance(pattern, str) else dict(pattern))
-        except (TypeError, ValueError) as exc:
-            raise UserError(f"FilterCriteria pattern {pattern!r} is not a JSON object") from exc
-    return tuple(patterns)
-
-
-def sqs_events(
-    events: Mapping[str, Any], attributes: Mapping[tuple[str, str], str]
-) -> tuple[SqsEventSpec, ...]:
-    """The resolved ``Events`` of a function → its SQS event source mappings."""
-    arn_owner = {value: key[0] for key, value in attributes.items() if key[1] == "Arn"}
-    specs = []
-    for name, event in events.items():
-        if not isinstance(event, Mapping) or event.get("Type") != "SQS":
-            continue
-        props = event.get("Properties") or {}
-        queue_arn = str(props.get("Queue", ""))
-        scaling = props.get("ScalingConfig") or {}
-        specs.append(
-            SqsEventSpec(
-                name=str(name),
-                queue_arn=queue_arn,
-                queue_logical_id=arn_owner.get(queue_arn),
-                batch_size=int(props.get("BatchSize", 10)),
-                batching_window_seconds=float(props.get("MaximumBatchingWindowInSeconds", 0)),
-                maximum_concurrency=int(scaling.get("MaximumConcurrency", 1000)),
-                filters=_filters(props),
-                report_batch_item_failures="ReportBatchItemFailures"
-                in (props.get("FunctionResponseTypes") or []),
-                enabled=props.get("Enabled", True) not in (False, "false", "False"),
-            )
-        )
-    return tuple(specs)
 
 
 def parameter_values(template: Mapping[str, Any], *layers: Mapping[str, str]) -> dict[str, str]:
@@ -133,22 +68,3 @@ def decode_template(path: Path) -> dict[str, Any]:
     if not isinstance(template.get("Resources"), Mapping):
         raise UserError(f"template {path} is invalid: it has no Resources section")
     return template
-
-
-def load_model(
-    path: Path,
-    *,
-    stack_name: str,
-    region: str,
-    overrides: tuple[Mapping[str, str], ...] = (),
-    account_id: str = DEFAULT_ACCOUNT_ID,
-) -> TemplateModel:
-    """Decode ``path`` and bind parameters; queues and tables are resolved, functions on demand."""
-    from workerctl.local.template.model import TemplateModel  # noqa: PLC0415 - template_model imports this module
-
-    template = decode_template(path)
-    values = LocalValues(region, account_id, stack_name, parameter_values(template, *overrides))
-    model = TemplateModel(template, path.parent.resolve(), Resolver(values, template.get("Conditions")))
-    model.load_queues()
-    model.load_tables()
-    return model
