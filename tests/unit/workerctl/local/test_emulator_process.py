@@ -3,23 +3,21 @@ tests/e2e/test_emulator_process.py for a serving one)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
+from tests.unit.workerctl.processes import emulator_children, running, wait_until_gone
 from workerctl.errors import UserError
 from workerctl.local import emulator as emulator_module
 from workerctl.local.emulator import EmbeddedEmulator
 
-ROOT = Path(__file__).resolve().parents[3]
 # Starts an emulator, prints its pid, then waits to be killed (stands in for `workerctl run`).
 PARENT_SCRIPT = """
 import time
@@ -30,30 +28,6 @@ if __name__ == "__main__":
     print(emulator.pid, flush=True)
     time.sleep(120)
 """
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` exists and is not a zombie (a container's pid 1 may never reap it)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    try:
-        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return not stat.parent.parent.joinpath("self").exists()  # no /proc: trust os.kill
-
-
-def wait_until_gone(pid: int, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while running(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not running(pid)
-
-
-def emulator_children() -> list[str]:
-    return [child.name for child in multiprocessing.active_children() if child.name == "workerctl-emulator"]
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from workerctl.errors import UserError
 from workerctl.local.template.samconfig import load_environment, parse_overrides
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_parse_overrides_reads_shell_syntax_and_lists() -> None:

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pytest
-from botocore.exceptions import ClientError
 
+from tests.conftest import ROOT
+from tests.unit.workerctl.fakes import FakeSqs
 from workerctl.cli.options import client_for, queue_url
 from workerctl.errors import UserError
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-class FakeSqs:
-    """GetQueueUrl over a dict of existing queues; ``error`` replaces every answer with that code."""
-
-    def __init__(self, existing: dict[str, str], error: str | None = None) -> None:
-        self.existing, self.error, self.asked = existing, error, list[str]()
-
-    def get_queue_url(self, QueueName: str) -> dict[str, str]:  # noqa: N803 - boto3's name
-        self.asked.append(QueueName)
-        code = self.error or ("" if QueueName in self.existing else "QueueDoesNotExist")
-        if code:
-            raise ClientError({"Error": {"Code": code, "Message": "nope"}}, "GetQueueUrl")
-        return {"QueueUrl": self.existing[QueueName]}
 
 
 def args(**overrides: object) -> argparse.Namespace:

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from workerctl.errors import UserError
 from workerctl.local.template.intrinsics import LocalValues, Resolver
 from workerctl.local.template.loader import load_model
 from workerctl.local.template.sections import merge_globals, parameter_values
-
-ROOT = Path(__file__).resolve().parents[3]
 
 SMALL = textwrap.dedent(
     """

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from workerctl.cli import build_parser, main
 from workerctl.cli.run import options_from
 from workerctl.errors import UserError
 from workerctl.local.ports import ensure_port_free
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_unknown_environment_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,42 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.unit.workerctl.fakes import FakeSqs
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.sandbox.pool import InvocationResult
 from workerctl.local.stats import RuntimeStats
 from workerctl.local.template.event_sources import SqsEventSpec
 
 ARN = "arn:aws:sqs:eu-west-1:123456789012:q"
+URL = "http://q"
 
 
-class FakeSqs:
-    """Just enough of the SQS client: messages handed out once, deletes and visibility changes recorded."""
-
-    def __init__(self, bodies: list[str]) -> None:
-        self.waiting = [
-            {"MessageId": f"m{i}", "ReceiptHandle": f"r{i}", "Body": body, "MD5OfBody": "x", "Attributes": {}}
-            for i, body in enumerate(bodies)
-        ]
-        self.deleted: list[str] = []
-        self.returned: list[str] = []
-        self.receives: list[dict[str, Any]] = []
-
-    def receive_message(self, **kwargs: Any) -> dict[str, Any]:
-        self.receives.append(kwargs)
-        batch, self.waiting = (
-            self.waiting[: kwargs["MaxNumberOfMessages"]],
-            self.waiting[kwargs["MaxNumberOfMessages"] :],
-        )
-        return {"Messages": batch}
-
-    def delete_message_batch(self, **kwargs: Any) -> dict[str, Any]:
-        entries = kwargs["Entries"]
-        self.deleted += [entry["ReceiptHandle"] for entry in entries]
-        return {"Failed": [{"Code": "X", "Message": "y"}] if len(entries) == 10 else []}
-
-    def change_message_visibility_batch(self, **kwargs: Any) -> dict[str, Any]:
-        self.returned += [entry["ReceiptHandle"] for entry in kwargs["Entries"]]
-        return {}
+def queue_with(bodies: list[str]) -> FakeSqs:
+    """The fake SQS with ``bodies`` waiting on the polled queue (ids m0, m1, ...; handles r0, r1, ...)."""
+    sqs = FakeSqs()
+    for body in bodies:
+        sqs.put(URL, body)
+    return sqs
 
 
 def make(sqs: FakeSqs, invoke: Any, **event: Any) -> tuple[EventSourcePoller, RuntimeStats, list[str]]:
@@ -48,14 +28,12 @@ def make(sqs: FakeSqs, invoke: Any, **event: Any) -> tuple[EventSourcePoller, Ru
         name="Jobs", queue_arn=ARN, queue_logical_id="Q", report_batch_item_failures=True, **event
     )
     stats, logs = RuntimeStats(), list[str]()
-    poller = EventSourcePoller(
-        sqs, PollTarget("http://q", ARN, "eu-west-1", spec, 1), invoke, stats, logs.append
-    )
+    poller = EventSourcePoller(sqs, PollTarget(URL, ARN, "eu-west-1", spec, 1), invoke, stats, logs.append)
     return poller, stats, logs
 
 
 def test_gathers_up_to_batch_size_across_receives_within_the_window() -> None:
-    sqs = FakeSqs(["{}"] * 25)
+    sqs = queue_with(["{}"] * 25)
     poller, _, _ = make(
         sqs, lambda event: InvocationResult(ok=True), batch_size=15, batching_window_seconds=5
     )
@@ -67,7 +45,7 @@ def test_gathers_up_to_batch_size_across_receives_within_the_window() -> None:
 
 
 def test_a_window_remainder_below_a_second_still_long_polls_instead_of_spinning() -> None:
-    sqs = FakeSqs(["{}"])
+    sqs = queue_with(["{}"])
     poller, _, _ = make(
         sqs, lambda event: InvocationResult(ok=True), batch_size=5, batching_window_seconds=0.3
     )
@@ -79,14 +57,14 @@ def test_a_window_remainder_below_a_second_still_long_polls_instead_of_spinning(
 
 
 def test_without_a_window_one_receive_is_one_batch() -> None:
-    sqs = FakeSqs(["{}"] * 3)
+    sqs = queue_with(["{}"] * 3)
     poller, _, _ = make(sqs, lambda event: InvocationResult(ok=True), batch_size=10)
     assert len(poller.gather()) == 3
     assert len(sqs.receives) == 1
 
 
 def test_partial_failure_deletes_only_the_successes() -> None:
-    sqs = FakeSqs(["{}"] * 3)
+    sqs = queue_with(["{}"] * 3)
     seen: list[dict[str, Any]] = []
 
     def invoke(event: dict[str, Any]) -> InvocationResult:
@@ -102,7 +80,7 @@ def test_partial_failure_deletes_only_the_successes() -> None:
 
 
 def test_a_failed_invocation_deletes_nothing() -> None:
-    sqs = FakeSqs(["{}"] * 2)
+    sqs = queue_with(["{}"] * 2)
     poller, stats, _ = make(sqs, lambda event: InvocationResult(ok=False, error="timeout", timed_out=True))
     assert poller.process(poller.gather()) == {"m0", "m1"}
     assert sqs.deleted == []
@@ -110,7 +88,7 @@ def test_a_failed_invocation_deletes_nothing() -> None:
 
 
 def test_filtered_out_records_are_deleted_without_invoking() -> None:
-    sqs = FakeSqs([json.dumps({"type": "keep"}), json.dumps({"type": "drop"})])
+    sqs = queue_with([json.dumps({"type": "keep"}), json.dumps({"type": "drop"})])
     invoked: list[int] = []
 
     def invoke(event: dict[str, Any]) -> InvocationResult:
@@ -125,14 +103,15 @@ def test_filtered_out_records_are_deleted_without_invoking() -> None:
 
 
 def test_delete_failures_are_logged() -> None:
-    sqs = FakeSqs(["{}"] * 10)
+    sqs = queue_with(["{}"] * 10)
+    sqs.delete_failure = ("X", "y")  # the first entry of each DeleteMessageBatch fails
     poller, _, logs = make(sqs, lambda event: InvocationResult(ok=True))
     poller.process(poller.gather())
     assert logs == ["workerctl: delete_message_batch entry failed: X y"]
 
 
 def test_messages_received_while_stopping_go_straight_back() -> None:
-    sqs = FakeSqs(["{}"] * 2)
+    sqs = queue_with(["{}"] * 2)
     invoked: list[object] = []
 
     def invoke(event: object) -> InvocationResult:
@@ -155,13 +134,13 @@ def test_messages_received_while_stopping_go_straight_back() -> None:
 
 
 def test_poller_threads_survive_errors_and_log_them() -> None:
-    sqs = FakeSqs(['{"a": 1}'])
+    sqs = queue_with(['{"a": 1}'])
     poller, _, logs = make(
         sqs, lambda event: InvocationResult(ok=True), filters=({"body": {"a": [{"cidr": "x"}]}},)
     )
 
     def receive_then_stop(**kwargs: Any) -> dict[str, Any]:
-        if not sqs.waiting:
+        if not sqs.visible[URL]:
             poller._stopping.set()
         return FakeSqs.receive_message(sqs, **kwargs)
 
