@@ -1,8 +1,9 @@
 """boto3 clients for the dev tooling, and the one translation of botocore errors into one-line errors.
 
-This is the only module of ``workerctl`` that imports boto3 or botocore at module level (the health
-probe imports botocore's signer lazily, only when it signs). Everything else catches :data:`AWS_ERRORS`
-and turns them into :class:`~workerctl.errors.UserError` with :func:`user_error` or :func:`aws_call`.
+This is the only module of ``workerctl`` that imports boto3 or botocore at run time, besides the
+health probe's lazy import of botocore's signer (only when it signs); ``mypy_boto3_*`` stubs are
+type-only. Everything else catches :data:`AWS_ERRORS` and turns them into
+:class:`~workerctl.errors.UserError` with :func:`user_error` or :func:`aws_call`.
 
 ``endpoint_url`` None means the real AWS endpoints with the user's own credentials; any other value is
 an emulator, reached with fake credentials unless the environment already has some.
