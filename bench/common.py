@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workerctl.local.sandbox.context import LocalLambdaContext, frozen_clock
+
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS_DIR = ROOT / "events"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -57,16 +59,14 @@ def load_event(name: str) -> dict[str, Any]:
     return data
 
 
-class LambdaContext:
-    """The attributes Powertools reads from a Lambda context."""
-
-    function_name = "sqs-lambda-worker-bench"
-    memory_limit_in_mb = 128
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:sqs-lambda-worker-bench"
-    aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 900_000
+def lambda_context() -> LocalLambdaContext:
+    """The shared fake Lambda context (workerctl's sandbox one) with 900 s left that never run out."""
+    return LocalLambdaContext(
+        "sqs-lambda-worker-bench",
+        request_id="52fdfc07-2182-454f-963f-5f0f9a621d72",
+        timeout_s=900,
+        clock=frozen_clock,
+    )
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from typing import Any
 from unittest import mock
 
 from bench.batches import sqs_batch
-from bench.common import LambdaContext, Ratio, Report, median, silenced
+from bench.common import Ratio, Report, lambda_context, median, silenced
 
 BATCH = 10
 INVOCATIONS = 40
@@ -90,7 +90,7 @@ def measure(idempotency: bool, invocations: int) -> tuple[float, dict[str, float
     """Median ms per job over warm invocations, and AWS calls per job by operation."""
     from queue_worker.log import logger  # noqa: PLC0415
 
-    context = LambdaContext()
+    context = lambda_context()
     previous_level = logger.log_level
     logger.setLevel("INFO")
     try:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
-from bench.common import LambdaContext, Ratio, Report, load_event, median, silenced
+from bench.common import Ratio, Report, lambda_context, load_event, median, silenced
 
 BURST = 500
 UNCACHED_ROUNDS = 5
@@ -81,7 +81,7 @@ def run(smoke: bool = False) -> Report:
     )
     burst = 20 if smoke else BURST
     rounds = 1 if smoke else UNCACHED_ROUNDS
-    event, context = load_event("health-request.json"), LambdaContext()
+    event, context = load_event("health-request.json"), lambda_context()
     with moto_backed_health() as (handler, calls), silenced(logger, url_handler.logger):
         uncached = []
         for _ in range(rounds):

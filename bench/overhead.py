@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bench.batches import noop_registry, sqs_batch
-from bench.common import LambdaContext, Ratio, Report, interleaved, median, silenced
+from bench.common import Ratio, Report, interleaved, lambda_context, median, silenced
 
 SIZES = (10, 100, 10_000)
 # Small samples, many alternations: on a shared machine the load changes within seconds.
@@ -44,7 +44,7 @@ def measure(size: int, invocations: int, repetitions: int, level: str = "INFO") 
     from queue_worker.log import logger  # noqa: PLC0415
 
     event = sqs_batch(size)
-    context = LambdaContext()
+    context = lambda_context()
     previous_level = logger.log_level
     logger.setLevel(level)
     batch_handler.logger.setLevel("INFO")

@@ -18,7 +18,7 @@ import resource  # noqa: E402
 from typing import Any  # noqa: E402
 
 from bench.batches import sqs_batch  # noqa: E402
-from bench.common import LambdaContext, load_event  # noqa: E402
+from bench.common import lambda_context, load_event  # noqa: E402
 
 TARGETS: dict[str, tuple[str | None, str | None]] = {
     # name: (module to import, event file; None = generated batch)
@@ -67,7 +67,7 @@ def main() -> None:
     module = importlib.import_module(module_name) if module_name else None
     imported = time.perf_counter()
     if module is not None and event is not None:
-        response = module.lambda_handler(event, LambdaContext())
+        response = module.lambda_handler(event, lambda_context())
         result["response_keys"] = sorted(response)
         result["status_code"] = response.get("statusCode")  # Function URL handlers; None for the worker
     invoked = time.perf_counter()

@@ -88,8 +88,9 @@ def raw_loop(messages: int, wave: int) -> float:
 def runtime_loop(messages: int, wave: int) -> tuple[float, str]:
     """Messages/s through the local runtime; raises when the runtime cannot be used."""
     sys.path.insert(0, str(ROOT / "devtools"))
-    from workerctl.runtime import LocalRuntime, RuntimeOptions  # noqa: PLC0415
-    from workerctl.status import Console  # noqa: PLC0415
+    from workerctl.local.console import Console  # noqa: PLC0415
+    from workerctl.local.options import RuntimeOptions  # noqa: PLC0415
+    from workerctl.local.runtime import LocalRuntime  # noqa: PLC0415
 
     options = RuntimeOptions(
         template=ROOT / "template.yaml",

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from workerctl.local.sandbox.context import LocalLambdaContext, frozen_clock
+
 # Lambda sets these before the handler module is imported; the Powertools singletons read them at import.
 BASE_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "sqs-lambda-worker",
@@ -43,19 +45,12 @@ def load_event(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def lambda_context() -> Any:
-    """A minimal Lambda context with the attributes Powertools reads."""
-
-    class _Context:
-        function_name = "sqs-lambda-worker-test"
-        memory_limit_in_mb = 256
-        invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:sqs-lambda-worker-test"
-        aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-
-        def __init__(self) -> None:
-            self.remaining_ms = 30_000
-
-        def get_remaining_time_in_millis(self) -> int:
-            return self.remaining_ms
-
-    return _Context()
+def lambda_context() -> LocalLambdaContext:
+    """The shared fake Lambda context, 30 s left on a frozen clock (set ``remaining_ms`` to change it)."""
+    return LocalLambdaContext(
+        "sqs-lambda-worker-test",
+        memory_mb=256,
+        request_id="52fdfc07-2182-454f-963f-5f0f9a621d72",
+        timeout_s=30,
+        clock=frozen_clock,
+    )

@@ -9,8 +9,9 @@ from typing import Any
 
 import boto3
 
-from workerctl.runtime import LocalRuntime, RuntimeOptions
-from workerctl.status import Console
+from workerctl.local.console import Console
+from workerctl.local.options import RuntimeOptions
+from workerctl.local.runtime import LocalRuntime
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPTH_ATTRIBUTES = (

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.helpers import LineSink, local_sqs, options_for_jobs, running, total_messages
-from workerctl.runtime import LocalRuntime
+from workerctl.local.runtime import LocalRuntime
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

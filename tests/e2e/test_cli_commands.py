@@ -13,8 +13,9 @@ import pytest
 
 from tests.e2e.helpers import ROOT, LineSink, running, runtime_options
 from workerctl.cli import main
-from workerctl.emulator import EmbeddedEmulator, create_tables
-from workerctl.template_sections import load_model
+from workerctl.local.emulator import EmbeddedEmulator
+from workerctl.local.resources import create_tables
+from workerctl.local.template.loader import load_model
 
 pytestmark = pytest.mark.e2e
 STACK = "sqs-lambda-worker-dev"

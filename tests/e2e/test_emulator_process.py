@@ -12,8 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.unit.workerctl.test_emulator_process import emulator_children, running
-from workerctl.emulator import EmbeddedEmulator
+from tests.unit.workerctl.processes import emulator_children, running
+from workerctl.local.emulator import EmbeddedEmulator
 
 pytestmark = pytest.mark.e2e
 

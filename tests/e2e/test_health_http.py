@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from workerctl.function_runner import InvocationResult
-from workerctl.health_server import HealthServer
+from workerctl.local.health_server import HealthServer
+from workerctl.local.sandbox.pool import InvocationResult
 
 pytestmark = pytest.mark.e2e
 

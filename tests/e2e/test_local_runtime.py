@@ -27,8 +27,8 @@ from tests.e2e.helpers import (
     running,
     total_messages,
 )
-from workerctl.runtime import LocalRuntime
-from workerctl.template_sections import decode_template
+from workerctl.local.runtime import LocalRuntime
+from workerctl.local.template.sections import decode_template
 
 pytestmark = pytest.mark.e2e
 

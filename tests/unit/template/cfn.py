@@ -18,8 +18,8 @@ from typing import Any
 
 import cfnlint.decode
 
-from workerctl.intrinsics import LocalValues, Resolver
-from workerctl.samconfig import load_environment
+from workerctl.local.template.intrinsics import LocalValues, Resolver
+from workerctl.local.template.samconfig import load_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_PATH = ROOT / "template.yaml"
@@ -77,7 +77,7 @@ def samconfig_environments(path: Path = SAMCONFIG_PATH) -> list[str]:
 
 def samconfig_overrides(env: str, path: Path = SAMCONFIG_PATH) -> dict[str, str]:
     """``Key=Value`` pairs of one environment's parameter_overrides, read as the local runtime reads them
-    (``workerctl.samconfig``: shlex, like SAM; a malformed entry raises)."""
+    (``workerctl.local.template.samconfig``: shlex, like SAM; a malformed entry raises)."""
     return load_environment(path, env).parameter_overrides
 
 

@@ -1,0 +1,177 @@
+"""``workerctl dlq inspect|redrive|purge``: operate the jobs queue's dead-letter queue.
+
+Queues come from ``--queue-url``/``--source-queue-url`` or from the stack name (samconfig.toml):
+``<stack>-jobs-dlq`` and ``<stack>-jobs`` (``.fifo`` when the plain names do not exist). The default
+endpoint is the local runtime's emulator; ``--endpoint-url aws`` means AWS with the default credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+
+from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
+from workerctl.cli.dlq.inspection import describe, sample
+from workerctl.cli.dlq.redrive import redrive_locally, start_move_task
+from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
+from workerctl.cli.options import (
+    DEFAULT_ENDPOINT,
+    add_connection_options,
+    client_for,
+    is_aws,
+    stack_queue_name,
+)
+from workerctl.errors import MoveTaskUnsupportedError, UserError
+from workerctl.queues import find_queue
+
+MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit
+
+
+def make_queues(args: argparse.Namespace) -> SqsQueues:
+    """The adapter on the SQS client for ``--endpoint-url``/``--region`` (``options.client_for``)."""
+    return SqsQueues(client_for(args))
+
+
+def resolve(queues: SqsQueues, args: argparse.Namespace, url: str | None, suffix: str) -> QueueRef:
+    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin (``queues.find_queue``).
+
+    The look-up is shared with ``send``/``depth``; the message is this command's own (it has ``--stack``).
+    """
+    if url:
+        return QueueRef(url)
+    name = stack_queue_name(args, suffix)
+    if found := find_queue(name, queues.find):
+        return found
+    raise UserError(
+        f"queue {name} (or {name}.fifo) not found at {args.endpoint_url}; check --stack/--env or pass a URL"
+    )
+
+
+def _source_max_receive_count(queues: SqsQueues, args: argparse.Namespace) -> int | None:
+    """The jobs queue's maxReceiveCount, best effort: only when it can be named without guessing."""
+    if args.dlq_url and not args.queue_url:
+        return None  # an explicit DLQ: the stack's jobs queue may not be its source
+    try:
+        return queues.max_receive_count(resolve(queues, args, args.queue_url, "jobs"))
+    except UserError:
+        return None
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    queues = make_queues(args)
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    visible, in_flight = queues.counts(dlq)
+    limit = _source_max_receive_count(queues, args)
+    rows = [describe(message, limit) for message in sample(queues, dlq, args.limit, visible)]
+    if args.json:
+        print(json.dumps({"kind": "queue", "queue": dlq.name, "visible": visible, "in_flight": in_flight}))
+        for row in rows:
+            print(json.dumps({"kind": "message", **asdict(row)}))
+        return 0
+    print(f"{dlq.name}: ~{visible} visible, ~{in_flight} in flight; sample of {len(rows)} (not consumed)")
+    if rows:
+        print(format_table(rows))
+    return 0
+
+
+def _tasks(args: argparse.Namespace, queues: SqsQueues) -> int:
+    if not is_aws(args.endpoint_url):
+        raise UserError(
+            "message move tasks exist on AWS only (--endpoint-url aws); locally redrive runs inline"
+        )
+    if args.cancel:
+        print(f"cancelling task; ~{queues.cancel_move_task(args.cancel)} message(s) moved so far")
+        return 0
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    tasks = queues.move_tasks(queues.attribute(dlq, "QueueArn"))
+    print("\n".join(format_task(task) for task in tasks) or f"no message move tasks for {dlq.name}")
+    return 0
+
+
+def run_redrive(args: argparse.Namespace) -> int:
+    queues = make_queues(args)
+    if args.status or args.cancel:
+        return _tasks(args, queues)
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    source = resolve(queues, args, args.queue_url, "jobs")
+    use_task = is_aws(args.endpoint_url) and args.max is None
+    if args.dry_run:
+        how = "a StartMessageMoveTask" if use_task else "receive/send/delete"
+        count = min(queues.counts(dlq)[0], args.max or sys.maxsize)
+        print(f"dry run: would move ~{count} message(s) {dlq.name} -> {source.name} by {how}; nothing moved")
+        return 0
+    if use_task:
+        try:
+            handle = start_move_task(queues, dlq, source, args.rate)
+        except MoveTaskUnsupportedError:
+            print("the endpoint has no StartMessageMoveTask; moving messages here instead", file=sys.stderr)
+        else:
+            print(f"started message move task {dlq.name} -> {source.name}: {handle}")
+            return 0
+    moved = redrive_locally(queues, dlq, source, rate=args.rate, limit=args.max, progress=Progress())
+    print(f"redrove {moved} message(s) from {dlq.name} to {source.name}")
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    queues = make_queues(args)
+    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    confirm_purge(dlq.name, yes=args.yes, interactive=sys.stdin.isatty(), ask=input)
+    visible, _ = queues.counts(dlq)
+    queues.purge(dlq)
+    print(f"purged {dlq.name} (~{visible} message(s); AWS may take up to 60 s to finish)")
+    return 0
+
+
+def _bounded(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(
+                f"must be between {low} and {high}" if high else f"must be >= {low}"
+            )
+        return value
+
+    return parse
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--queue-url", "--dlq-url", dest="dlq_url", metavar="URL", help="DLQ URL (default: <stack>-jobs-dlq)"
+    )
+    parser.add_argument("--stack", help="stack name (default: stack_name of --env in samconfig.toml)")
+    add_connection_options(parser, endpoint_default=DEFAULT_ENDPOINT)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``dlq`` with its ``inspect``, ``redrive`` and ``purge`` subcommands."""
+    dlq = subparsers.add_parser("dlq", help="inspect, redrive or purge the dead-letter queue")
+    actions = dlq.add_subparsers(dest="dlq_action", metavar="ACTION", required=True)
+    inspect = actions.add_parser("inspect", help="count and sample DLQ messages without consuming them")
+    inspect.add_argument("--limit", type=_bounded(1), default=10, help="messages to sample (default 10)")
+    inspect.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    inspect.add_argument(
+        "--source-queue-url", dest="queue_url", metavar="URL", help="jobs queue URL (its maxReceiveCount)"
+    )
+    inspect.set_defaults(func=run_inspect)
+    redrive = actions.add_parser("redrive", help="move DLQ messages back to the jobs queue")
+    redrive.add_argument(
+        "--source-queue-url",
+        dest="queue_url",
+        metavar="URL",
+        help="the jobs queue's URL (default: <stack>-jobs by name)",
+    )
+    redrive.add_argument("--rate", type=_bounded(1, MAX_RATE), help="messages per second (1-500)")
+    redrive.add_argument("--max", type=_bounded(1), help="move at most this many (moves them client-side)")
+    redrive.add_argument("--dry-run", action="store_true", help="say what would move; move nothing")
+    redrive.add_argument("--status", action="store_true", help="list the DLQ's message move tasks (AWS)")
+    redrive.add_argument("--cancel", metavar="HANDLE", help="cancel a running message move task (AWS)")
+    redrive.set_defaults(func=run_redrive)
+    purge = actions.add_parser("purge", help="delete every message in the DLQ (asks first)")
+    purge.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    purge.set_defaults(func=run_purge)
+    for parser in (inspect, redrive, purge):
+        _common(parser)

@@ -1,0 +1,90 @@
+"""``dlq redrive``: an AWS message move task, or receive → send → delete where there is none (moto)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from workerctl.cli.dlq.sqs_adapter import QueueRef, Received, SqsQueues
+from workerctl.errors import UserError
+from workerctl.queues import BATCH
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
+
+ACTIVE_TASK_STATES = frozenset({"RUNNING", "CANCELLING"})
+
+
+def send_entry(index: int, message: Received, destination: QueueRef) -> SendMessageBatchRequestEntryTypeDef:
+    """The SendMessageBatch entry that replays ``message``: same body, attributes and trace header."""
+    entry: Any = {"Id": str(index), "MessageBody": message.body}
+    keep = ("DataType", "StringValue", "BinaryValue")
+    attributes = {
+        name: {key: value[key] for key in keep if key in value}
+        for name, value in message.message_attributes.items()
+    }
+    if attributes:
+        entry["MessageAttributes"] = attributes
+    if trace := message.attributes.get("AWSTraceHeader"):
+        entry["MessageSystemAttributes"] = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
+    if destination.fifo:
+        entry["MessageGroupId"] = message.attributes.get("MessageGroupId") or "dlq-redrive"
+        # Fresh per DLQ message (the original's id could still be inside the 5-minute dedup window),
+        # and stable if this send is retried.
+        entry["MessageDeduplicationId"] = message.message_id
+    return entry  # type: ignore[no-any-return]
+
+
+def _move(queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int) -> int:
+    sent, failures = queues.send(destination, [send_entry(i, m, destination) for i, m in enumerate(batch)])
+    queues.delete(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) in sent])  # only once sent
+    if failures:
+        queues.release(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) not in sent])
+        raise UserError(
+            f"{len(failures)} message(s) could not be sent to {destination.name} ({failures[0]}); "
+            f"they stay in the DLQ; {before + len(sent)} moved"
+        )
+    return len(sent)
+
+
+def redrive_locally(
+    queues: SqsQueues,
+    dlq: QueueRef,
+    destination: QueueRef,
+    *,
+    rate: int | None = None,
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Receive → send → delete, at most ``rate`` messages/s; returns the number moved.
+
+    Without ``limit`` it moves the messages present at the start, so messages that fail again during
+    the run and come back are not redriven in a loop.
+    """
+    budget = queues.counts(dlq)[0] if limit is None else limit
+    moved, started = 0, clock()
+    while moved < budget:
+        batch = queues.receive(dlq, min(BATCH, budget - moved, rate or BATCH))
+        if not batch:
+            break
+        moved += _move(queues, dlq, destination, batch, moved)
+        if progress is not None:
+            progress(moved)
+        if rate and (pause := started + moved / rate - clock()) > 0:
+            sleep(min(pause, BATCH))  # a rate limit: at most one batch's worth of seconds
+    return moved
+
+
+def start_move_task(queues: SqsQueues, dlq: QueueRef, destination: QueueRef, rate: int | None) -> str:
+    """StartMessageMoveTask DLQ → destination after checking no task is active; returns the handle."""
+    source_arn = queues.attribute(dlq, "QueueArn")
+    active = [task for task in queues.move_tasks(source_arn) if task.get("Status") in ACTIVE_TASK_STATES]
+    if active:
+        raise UserError(
+            f"a message move task is already {str(active[0]['Status']).lower()} for {dlq.name} "
+            f"(handle {active[0].get('TaskHandle', '?')}): see `dlq redrive --status` or use --cancel HANDLE"
+        )
+    return queues.start_move_task(source_arn, queues.attribute(destination, "QueueArn"), rate)

@@ -1,0 +1,73 @@
+"""Options and look-ups shared by the subcommands: endpoint, region, environment, queue URLs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from workerctl.aws import aws_client
+from workerctl.errors import UserError
+from workerctl.local.template.samconfig import load_environment
+from workerctl.queues import find_queue, queue_url_by_name
+
+DEFAULT_ENDPOINT = "http://localhost:4566"
+DEFAULT_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+
+
+def add_connection_options(parser: argparse.ArgumentParser, *, endpoint_default: str) -> None:
+    """``--endpoint-url``, ``--region``, ``--env``, ``--config-file``."""
+    parser.add_argument(
+        "--endpoint-url",
+        default=endpoint_default,
+        help=f"SQS endpoint; 'aws' for real AWS with your credentials (default: {endpoint_default})",
+    )
+    parser.add_argument("--region", default=DEFAULT_REGION, help=f"AWS region (default: {DEFAULT_REGION})")
+    parser.add_argument(
+        "--env", default="dev", help="samconfig.toml environment naming the stack (default: dev)"
+    )
+    parser.add_argument(
+        "--config-file",
+        type=Path,
+        default=Path("samconfig.toml"),
+        help="samconfig file (default: samconfig.toml)",
+    )
+
+
+def is_aws(endpoint_url: str) -> bool:
+    """True for ``aws`` or an ``*.amazonaws.com`` URL: real AWS, reached with the user's credentials."""
+    return endpoint_url == "aws" or (urlparse(endpoint_url).hostname or "").endswith(".amazonaws.com")
+
+
+def client_for(args: argparse.Namespace) -> Any:
+    """The SQS client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``; a bad URL is a UserError."""
+    endpoint: str = args.endpoint_url
+    if not is_aws(endpoint) and urlparse(endpoint).scheme not in ("http", "https"):
+        raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
+    try:
+        return aws_client(
+            "sqs", None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint)
+        )
+    except ValueError as exc:
+        raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc
+
+
+def stack_queue_name(args: argparse.Namespace, suffix: str) -> str:
+    """``<stack>-<suffix>``: the stack is ``--stack`` where the command has it, else samconfig's for --env."""
+    stack = getattr(args, "stack", None) or load_environment(args.config_file, args.env).stack_name
+    return f"{stack}-{suffix}"
+
+
+def queue_url(client: Any, args: argparse.Namespace, *, dead_letter: bool = False) -> str:
+    """``--queue-url``/``--dlq-url`` if given, else ``<stack>-jobs[-dlq][.fifo]`` looked up by name."""
+    explicit = getattr(args, "dlq_url" if dead_letter else "queue_url", None)
+    if explicit:
+        return str(explicit)
+    name = stack_queue_name(args, "jobs-dlq" if dead_letter else "jobs")
+    url = find_queue(name, partial(queue_url_by_name, client, endpoint_url=args.endpoint_url))
+    if url is None:
+        raise UserError(f"queue {name} not found at {args.endpoint_url}; pass --queue-url or check --env")
+    return url

@@ -1,0 +1,1 @@
+"""The Lambda SQS event source mapping emulator: poller, FilterCriteria, record shape, batch outcome."""

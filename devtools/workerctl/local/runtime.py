@@ -1,0 +1,211 @@
+"""The local runtime: emulator, queues from template.yaml, event source mapping pollers, /health.
+
+:class:`LocalRuntime` is what ``workerctl run`` drives and what the e2e tests start in-process.
+``start()`` brings everything up (or raises :class:`UserError`); ``stop()`` stops polling, lets
+batches in flight finish (each bounded by the function's Timeout), then stops the servers.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from workerctl.aws import aws_client
+from workerctl.local import resources
+from workerctl.local.console import Console
+from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
+from workerctl.local.emulator import EmbeddedEmulator
+from workerctl.local.esm.poller import EventSourcePoller, PollTarget
+from workerctl.local.health_server import HealthServer
+from workerctl.local.metrics_summary import MetricsSummary
+from workerctl.local.options import RuntimeOptions
+from workerctl.local.sandbox import setup as sandbox
+from workerctl.local.sandbox.pool import FunctionPool
+from workerctl.local.stats import RuntimeStats
+from workerctl.local.template.loader import load_model
+from workerctl.local.template.model import FunctionSpec, TemplateModel
+from workerctl.local.template.samconfig import load_environment
+
+FAST_RETRY_VISIBILITY_SECONDS = 5
+STOP_GRACE_SECONDS = 5.0
+PLAIN_STATUS_FACTOR = 10  # without a TTY, print the status line every 10 intervals (and only if changed)
+
+
+class LocalRuntime:
+    """One running local system; see the module docstring."""
+
+    def __init__(self, options: RuntimeOptions, console: Console | None = None) -> None:
+        self.options = options
+        self.console = console or Console()
+        self.stats = RuntimeStats()
+        self.metrics = MetricsSummary()
+        self.queue_urls: dict[str, str] = {}
+        self.health_url: str | None = None
+        self.endpoint_url: str | None = None
+        self.dynamodb_endpoint_url: str | None = None
+        self.pools: dict[str, FunctionPool] = {}
+        self._emulator: EmbeddedEmulator | None = None
+        self._table_emulator: EmbeddedEmulator | None = None
+        self._pollers: list[EventSourcePoller] = []
+        self._health: HealthServer | None = None
+        self._stopped = threading.Event()
+        self._client: Any = None
+        self._dlq_url: str | None = None
+        self._max_timeout = 0.0
+
+    def start(self) -> None:
+        """Bring everything up; on failure, tear down what was started and re-raise."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        options = self.options
+        environment = load_environment(options.samconfig, options.env)
+        model = load_model(
+            options.template,
+            stack_name=environment.stack_name,
+            region=options.region,
+            overrides=(environment.parameter_overrides, options.parameter_overrides),
+        )
+        self._connect(model)
+        functions = model.functions()
+        for function in functions:
+            self._wire(model, function)
+        FunctionPool.start_all(list(self.pools.values()))
+        for poller in self._pollers:
+            poller.start()
+        if self._health is not None:
+            self._health.start()
+        threading.Thread(target=self._status_loop, name="status", daemon=True).start()
+        if options.metrics_summary_seconds > 0:
+            threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
+        if options.demo:
+            self.send_demo_jobs()
+
+    def _connect(self, model: TemplateModel) -> None:
+        """Start or reach the SQS endpoint and record every queue's URL in the model."""
+        options = self.options
+        if options.endpoint_url is None:
+            self._emulator = EmbeddedEmulator(options.host, options.emulator_port)
+            self.endpoint_url = self._emulator.start()
+        elif options.endpoint_url != "aws":
+            self.endpoint_url = options.endpoint_url
+        self._client = aws_client(
+            "sqs", self.endpoint_url, options.region, local=options.endpoint_url != "aws"
+        )
+        if self._emulator is not None:
+            visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
+            queues = resources.create_queues(self._client, model.queues, visibility)
+            self._start_table_emulator(model)
+        else:
+            polled = {
+                e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
+            }
+            explicit = dict.fromkeys(polled, options.queue_url) if options.queue_url else {}
+            queues = resources.lookup_queues(
+                self._client, model.queues, {k: v for k, v in explicit.items() if v}, polled
+            )
+        for logical_id, (url, arn) in queues.items():
+            model.set_queue_url(logical_id, url, arn)
+            self.queue_urls[logical_id] = url
+        self._dlq_url = resources.dead_letter_url(model.queues, self.queue_urls)
+
+    def _start_table_emulator(self, model: TemplateModel) -> None:
+        """The template's tables in a second emulator process: the worker writes 2 idempotency items
+        per job, and one moto process serving SQS and DynamoDB was the runtime's bottleneck."""
+        if not model.tables:
+            return
+        options = self.options
+        port = options.dynamodb_port
+        if port is None:
+            port = options.emulator_port + 1 if options.emulator_port else 0
+        self._table_emulator = EmbeddedEmulator(options.host, port, port_option="--dynamodb-port")
+        self.dynamodb_endpoint_url = self._table_emulator.start()
+        resources.create_tables(
+            aws_client("dynamodb", self.dynamodb_endpoint_url, options.region), model.tables
+        )
+
+    def _wire(self, model: TemplateModel, function: FunctionSpec) -> None:
+        """Pools and pollers for the function's SQS events; the HTTP server for a Function URL."""
+        options = self.options
+        variables = sandbox.runtime_environment(
+            function, options.region, self.endpoint_url, self.dynamodb_endpoint_url
+        )
+        setup = sandbox.function_setup(
+            model, function, variables, (DEMO_JOB_MODULE, *options.extra_job_modules), options.extra_sys_paths
+        )
+        for event in function.sqs_events:
+            url = self.queue_urls.get(event.queue_logical_id or "")
+            if not event.enabled or url is None:
+                continue
+            pool = sandbox.function_pool(
+                setup, function.timeout, event.maximum_concurrency, self.function_log
+            )
+            self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
+            target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
+            self._pollers.append(
+                EventSourcePoller(self._client, target, pool.invoke, self.stats, self.console.log)
+            )
+        if function.has_url and self._health is None:
+            size = 1  # one warm process answers probes; requests queue behind it
+            pool = sandbox.function_pool(setup, function.timeout, size, self.function_log)
+            self._add_pool(function.logical_id, pool, function.timeout)
+            self._health = HealthServer(options.host, options.health_port, pool.invoke)
+            self.health_url = self._health.url
+
+    def _add_pool(self, key: str, pool: FunctionPool, timeout: float) -> None:
+        self.pools[key] = pool
+        self._max_timeout = max(self._max_timeout, timeout)
+
+    def send_demo_jobs(self) -> None:
+        """Enqueue the demo jobs on the first polled queue: successes, a retried one, a dead-lettered one."""
+        queue_url = next(iter(self.polled_queue_urls()), None)
+        if queue_url is not None:
+            send_demo_jobs(self._client, queue_url)
+
+    def polled_queue_urls(self) -> list[str]:
+        """URLs of the queues the pollers drain."""
+        return [poller.target.queue_url for poller in self._pollers]
+
+    def _status_loop(self) -> None:
+        interval = self.options.status_interval_seconds * (1 if self.console.is_tty else PLAIN_STATUS_FACTOR)
+        while not self._stopped.wait(interval):
+            if self._dlq_url is not None:
+                self.stats.dlq_depth = resources.visible_messages(self._client, self._dlq_url)
+            self.console.status(self.stats.line())
+
+    def function_log(self, line: str) -> None:
+        """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
+        self.console.log(line)
+        if self.options.metrics_summary_seconds > 0:
+            self.metrics.feed(line)
+
+    def print_metrics_summary(self) -> None:
+        """Print the metrics that arrived since the last summary, if any (one console write)."""
+        lines = self.metrics.summary_lines()
+        if lines:
+            self.console.log("\n".join(lines))
+
+    def _metrics_loop(self) -> None:
+        while not self._stopped.wait(self.options.metrics_summary_seconds):
+            self.print_metrics_summary()
+
+    def stop(self) -> None:
+        """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers."""
+        for poller in self._pollers:
+            poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
+        self._stopped.set()
+        if self._health is not None:
+            self._health.stop()
+            self._health = None
+        for pool in self.pools.values():
+            pool.stop()
+        for emulator in (self._emulator, self._table_emulator):
+            if emulator is not None:
+                emulator.stop()
+        self._emulator = self._table_emulator = None
+        self.print_metrics_summary()  # what the last batches reported
+        self.console.close()

@@ -1,0 +1,1 @@
+"""The function sandbox: warm child processes per concurrency slot, Timeout enforced, a Lambda context."""
