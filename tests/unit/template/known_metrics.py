@@ -7,6 +7,8 @@ AWS/Lambda: "Types of metrics for Lambda functions" and "Monitoring concurrency"
 (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html,
 https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html); per-function dimension
 FunctionName (Resource and ExecutedVersion exist for versions/aliases, which this stack does not use).
+Event source mapping metrics ("Event source mapping metrics" on the same page; published only with the
+mapping's ``MetricsConfig: {Metrics: [EventCount]}``): dimension EventSourceMappingUUID.
 Worker EMF metrics: layers/common/queue_worker/metrics.py plus Powertools' ColdStart, which carries
 the dimensions service and function_name.
 """
@@ -57,6 +59,16 @@ LAMBDA_METRICS = frozenset(
         "UnreservedConcurrentExecutions",
     }
 )
+MAPPING_METRICS = frozenset(
+    {
+        "PolledEventCount",
+        "FilteredOutEventCount",
+        "InvokedEventCount",
+        "FailedInvokeEventCount",
+        "DroppedEventCount",
+        "DeletedEventCount",
+    }
+)
 WORKER_EMF_METRICS = frozenset(
     {
         "RecordsReceived",
@@ -88,6 +100,8 @@ def metric_problems(line: MetricLine, emf_namespace: str) -> list[str]:
     expected_dimensions: frozenset[str]
     if line.namespace == "AWS/SQS":
         known, expected_dimensions = SQS_METRICS, frozenset({"QueueName"})
+    elif line.namespace == "AWS/Lambda" and line.name in MAPPING_METRICS:
+        known, expected_dimensions = MAPPING_METRICS, frozenset({"EventSourceMappingUUID"})
     elif line.namespace == "AWS/Lambda":
         known, expected_dimensions = LAMBDA_METRICS, frozenset({"FunctionName"})
     elif line.namespace == emf_namespace and line.name == COLD_START:
