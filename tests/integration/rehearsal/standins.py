@@ -62,7 +62,12 @@ class _StandIn:
         return None
 
 
-_ALARM_NUMBERS: dict[str, type] = {"Period": int, "EvaluationPeriods": int, "DatapointsToAlarm": int, "Threshold": float}
+_ALARM_NUMBERS: dict[str, type] = {
+    "Period": int,
+    "EvaluationPeriods": int,
+    "DatapointsToAlarm": int,
+    "Threshold": float,
+}
 
 
 class AlarmStandIn(_StandIn, CloudFormationModel):

@@ -16,14 +16,13 @@ from tests.unit.template.cfn import Params, Template
 
 def rule_violations(template: Template, params: Params) -> list[str]:
     """``"<rule>: <AssertDescription>"`` for every assertion that fails under ``params``."""
-    violations = []
-    for name, rule in template.get("Rules", {}).items():
-        if "RuleCondition" in rule and not holds(rule["RuleCondition"], params):
-            continue
-        for assertion in rule["Assertions"]:
-            if not holds(assertion["Assert"], params):
-                violations.append(f"{name}: {assertion['AssertDescription']}")
-    return violations
+    return [
+        f"{name}: {assertion['AssertDescription']}"
+        for name, rule in template.get("Rules", {}).items()
+        if "RuleCondition" not in rule or holds(rule["RuleCondition"], params)
+        for assertion in rule["Assertions"]
+        if not holds(assertion["Assert"], params)
+    ]
 
 
 def holds(node: Any, params: Params) -> bool:
@@ -46,7 +45,8 @@ def holds(node: Any, params: Params) -> bool:
 
 
 def _call(node: Any) -> tuple[str, Any]:
-    assert isinstance(node, Mapping) and len(node) == 1, f"not a rule function: {node!r}"
+    assert isinstance(node, Mapping), f"not a rule function: {node!r}"
+    assert len(node) == 1, f"not a rule function: {node!r}"
     ((function, args),) = node.items()
     return str(function), args
 
