@@ -3,7 +3,7 @@
 Rule functions compare parameter values as strings: ``Ref`` of a parameter is its value as passed,
 ``Fn::Equals``/``Fn::Contains``/``Fn::EachMemberIn`` compare text, ``Fn::And``/``Fn::Or``/``Fn::Not``
 combine. There is no arithmetic and no pseudo parameter, which is why some checks live in the template
-tests instead (docs/decisions.md #19). An unknown function fails the caller instead of guessing.
+tests instead (docs/decisions.md #16). An unknown function fails the caller instead of guessing.
 """
 
 from __future__ import annotations
