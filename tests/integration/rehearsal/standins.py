@@ -26,7 +26,8 @@ CREATED_BY_API = {
 class _StandIn:
     """Common plumbing: a physical id, attributes, and no update or delete (stacks are created once).
 
-    A mixin, not a CloudFormationModel: moto lists only direct subclasses of that class.
+    A mixin, not a CloudFormationModel: moto lists only direct subclasses of that class. Subclasses
+    implement :meth:`create` with the service API call.
     """
 
     attributes: ClassVar[frozenset[str]] = frozenset()
@@ -34,6 +35,17 @@ class _StandIn:
     def __init__(self, physical_id: str, values: dict[str, str]) -> None:
         self.physical_id = physical_id
         self.values = values
+
+    @classmethod
+    def create(cls, properties: dict[str, Any], region: str) -> tuple[str, dict[str, str]]:
+        """Create the resource; return its physical id and attribute values."""
+        raise NotImplementedError
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> _StandIn:
+        return cls(*cls.create(dict(cloudformation_json["Properties"]), region_name))
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -78,18 +90,15 @@ class AlarmStandIn(_StandIn, CloudFormationModel):
         return "AWS::CloudWatch::Alarm"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> AlarmStandIn:
-        properties = dict(cloudformation_json["Properties"])
+    def create(cls, properties: dict[str, Any], region: str) -> tuple[str, dict[str, str]]:
         for key, kind in _ALARM_NUMBERS.items():  # CloudFormation converts; boto3 validates types
             if key in properties:
                 properties[key] = kind(properties[key])
-        client = boto3.client("cloudwatch", region_name=region_name)
+        client = boto3.client("cloudwatch", region_name=region)
         client.put_metric_alarm(**properties)
         name = properties["AlarmName"]
         (alarm,) = client.describe_alarms(AlarmNames=[name])["MetricAlarms"]
-        return cls(name, {"Arn": alarm["AlarmArn"]})
+        return name, {"Arn": alarm["AlarmArn"]}
 
 
 class FunctionUrlStandIn(_StandIn, CloudFormationModel):
@@ -100,16 +109,15 @@ class FunctionUrlStandIn(_StandIn, CloudFormationModel):
         return "AWS::Lambda::Url"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> FunctionUrlStandIn:
-        properties = cloudformation_json["Properties"]
-        client = boto3.client("lambda", region_name=region_name)
+    def create(cls, properties: dict[str, Any], region: str) -> tuple[str, dict[str, str]]:
+        client = boto3.client("lambda", region_name=region)
         config = client.create_function_url_config(
             FunctionName=properties["TargetFunctionArn"], AuthType=properties["AuthType"]
         )
-        values = {"FunctionUrl": config["FunctionUrl"], "FunctionArn": config["FunctionArn"]}
-        return cls(config["FunctionArn"], values)
+        return config["FunctionArn"], {
+            "FunctionUrl": config["FunctionUrl"],
+            "FunctionArn": config["FunctionArn"],
+        }
 
 
 class SubscriptionStandIn(_StandIn, CloudFormationModel):
@@ -118,15 +126,12 @@ class SubscriptionStandIn(_StandIn, CloudFormationModel):
         return "AWS::SNS::Subscription"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> SubscriptionStandIn:
-        properties = cloudformation_json["Properties"]
-        client = boto3.client("sns", region_name=region_name)
+    def create(cls, properties: dict[str, Any], region: str) -> tuple[str, dict[str, str]]:
+        client = boto3.client("sns", region_name=region)
         answer = client.subscribe(
             TopicArn=properties["TopicArn"], Protocol=properties["Protocol"], Endpoint=properties["Endpoint"]
         )
-        return cls(answer["SubscriptionArn"], {})
+        return answer["SubscriptionArn"], {}
 
 
 def register() -> None:
