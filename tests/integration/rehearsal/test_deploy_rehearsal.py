@@ -60,7 +60,7 @@ from tests.unit.template.cfn import (
     samconfig_overrides,
 )
 from tests.unit.template.rules import rule_violations
-from workerctl.samconfig import load_environment
+from workerctl.local.template.samconfig import load_environment
 
 ALL_OPTIONS = {
     "AlarmEmail": "oncall@example.com",

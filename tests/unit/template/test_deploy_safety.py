@@ -22,7 +22,7 @@ from tests.unit.template.cfn import (
     substitute,
     url_functions,
 )
-from workerctl.samconfig import load_environment
+from workerctl.local.template.samconfig import load_environment
 
 ENVIRONMENTS = samconfig_environments()
 RETAINED = ("AWS::SQS::Queue", "AWS::DynamoDB::Table")
