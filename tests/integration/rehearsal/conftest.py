@@ -25,6 +25,7 @@ from samtranslator.translator.transform import transform
 
 from tests.integration.rehearsal import standins
 from tests.unit.template.cfn import ROOT, Template, condition_holds, load_template
+from workerctl.local.esm.records import lambda_record
 
 REGION = "eu-west-1"
 ARTIFACTS = {"Bucket": "rehearsal-artifacts", "Key": "code.zip"}
@@ -144,29 +145,9 @@ def reset_handler_state() -> None:
 
 
 def lambda_records(messages: list[dict[str, Any]], queue_arn: str) -> list[dict[str, Any]]:
-    """SQS ReceiveMessage results shaped as the records Lambda's event source mapping delivers."""
-    return [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": dict(m.get("Attributes", {})),
-            "messageAttributes": {
-                name: {
-                    "stringValue": value.get("StringValue"),
-                    "stringListValues": [],
-                    "binaryListValues": [],
-                    "dataType": value["DataType"],
-                }
-                for name, value in m.get("MessageAttributes", {}).items()
-            },
-            "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": queue_arn,
-            "awsRegion": REGION,
-        }
-        for m in messages
-    ]
+    """SQS ReceiveMessage results shaped as the records Lambda's event source mapping delivers
+    (the local runtime's own shaping, so the rehearsal and ``make run`` hand the worker the same records)."""
+    return [lambda_record(m, queue_arn, REGION) for m in messages]
 
 
 @pytest.fixture
