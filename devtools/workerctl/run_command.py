@@ -26,6 +26,7 @@ from workerctl.samconfig import parse_overrides
 from workerctl.status import Console
 
 DEFAULT_HEALTH_PORT = 8085
+DEFAULT_DASHBOARD_PORT = 8086
 
 
 def register(subparsers: Any) -> None:
@@ -70,6 +71,15 @@ def register(subparsers: Any) -> None:
         default=int(os.environ.get("PORT", DEFAULT_HEALTH_PORT)),
         help="/health port (default: $PORT or 8085)",
     )
+    parser.add_argument(
+        "--dashboard-port",
+        type=int,
+        default=DEFAULT_DASHBOARD_PORT,
+        help="port of the live dashboard on 127.0.0.1; 0 = any free port (default: 8086)",
+    )
+    parser.add_argument(
+        "--no-dashboard", dest="dashboard", action="store_false", help="do not serve the dashboard"
+    )
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="do not enqueue the demo jobs")
     parser.add_argument(
         "--fast-retries",
@@ -107,6 +117,7 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         emulator_port=args.emulator_port,
         dynamodb_port=args.dynamodb_port,
         health_port=args.port,
+        dashboard_port=args.dashboard_port if args.dashboard else None,
         demo=args.demo,
         fast_retries=args.fast_retries,
         poll_wait_seconds=args.poll_wait,
@@ -123,6 +134,8 @@ def describe(runtime: LocalRuntime) -> str:
         lines.append(f"workerctl: DynamoDB endpoint {runtime.dynamodb_endpoint_url} (the template's tables)")
     if runtime.health_url:
         lines.append(f"workerctl: health {runtime.health_url}/health")
+    if runtime.dashboard_url:
+        lines.append(f"workerctl: dashboard {runtime.dashboard_url}/")
     lines.append(
         f'workerctl: try `workerctl send --type checksum --payload \'{{"text": "hi"}}\' '
         f"--endpoint-url {endpoint}`; Ctrl-C stops"

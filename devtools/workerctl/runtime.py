@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workerctl.aws import aws_client
+from workerctl.dashboard.wiring import Dashboard
 from workerctl.emf_summary import MetricsSummary
 from workerctl.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
 from workerctl.esm_poller import EventSourcePoller, PollTarget
@@ -53,6 +54,7 @@ class RuntimeOptions:
     emulator_port: int = 4566
     dynamodb_port: int | None = None  # None: emulator_port + 1 (0 when emulator_port is 0: any free port)
     health_port: int = 8085
+    dashboard_port: int | None = None  # None: no dashboard (`workerctl run` asks for 8086); 0: any port
     demo: bool = True
     fast_retries: bool = False
     poll_wait_seconds: float = 20.0
@@ -72,6 +74,12 @@ class LocalRuntime:
         self.metrics = MetricsSummary()
         self.queue_urls: dict[str, str] = {}
         self.health_url: str | None = None
+        self.dashboard_url: str | None = None
+        self.dashboard = (
+            None
+            if options.dashboard_port is None
+            else Dashboard(options.dashboard_port, options.region, local=options.endpoint_url != "aws")
+        )
         self.endpoint_url: str | None = None
         self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
@@ -110,6 +118,8 @@ class LocalRuntime:
             poller.start()
         if self._health is not None:
             self._health.start()
+        if self.dashboard is not None:
+            self.dashboard_url = self.dashboard.start(self)
         threading.Thread(target=self._status_loop, name="status", daemon=True).start()
         if options.metrics_summary_seconds > 0:
             threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
@@ -176,6 +186,8 @@ class LocalRuntime:
         if "JOB_MODULES" in environment:
             extra = (DEMO_JOB_MODULE, *options.extra_job_modules)
             environment["JOB_MODULES"] = ",".join([environment["JOB_MODULES"], *extra])
+            if self.dashboard is not None:
+                self.dashboard.job_modules = tuple(environment["JOB_MODULES"].split(","))
         setup = child_setup(
             function, environment, [*layer_paths(model, function.logical_id), *options.extra_sys_paths]
         )
@@ -183,11 +195,15 @@ class LocalRuntime:
             url = self.queue_urls.get(event.queue_logical_id or "")
             if not event.enabled or url is None:
                 continue
+            key = f"{function.logical_id}.{event.name}"
             pool = function_pool(setup, function.timeout, event.maximum_concurrency, self.function_log)
-            self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
+            self._add_pool(key, pool, function.timeout)
             target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
+            invoke = (
+                pool.invoke if self.dashboard is None else self.dashboard.observe(key, event, pool.invoke)
+            )
             self._pollers.append(
-                EventSourcePoller(self._client, target, pool.invoke, self.stats, self.console.log)
+                EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
             )
         if function.has_url and self._health is None:
             size = 1  # one warm process answers probes; requests queue behind it
@@ -235,6 +251,8 @@ class LocalRuntime:
         self.console.log(line)
         if self.options.metrics_summary_seconds > 0:
             self.metrics.feed(line)
+        if self.dashboard is not None:
+            self.dashboard.feed(line)
 
     def print_metrics_summary(self) -> None:
         """Print the metrics that arrived since the last summary, if any (one console write)."""
@@ -251,6 +269,8 @@ class LocalRuntime:
         for poller in self._pollers:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()
+        if self.dashboard is not None:
+            self.dashboard.stop()
         if self._health is not None:
             self._health.stop()
             self._health = None
