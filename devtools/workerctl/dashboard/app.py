@@ -73,10 +73,10 @@ class DashboardApp:
         return self._read(path)
 
     def _read(self, path: str) -> Response:
-        if path == "/":
-            return Response(200, self._index(), "text/html; charset=utf-8")
-        if path.startswith("/static/") and (name := path.removeprefix("/static/")) in STATIC_FILES:
-            return Response(200, (self.static_dir / name).read_bytes(), STATIC_FILES[name])
+        if path == "/" or path.startswith("/static/"):
+            return self._asset(path)
+        if path == EVENTS_PATH:  # allowed: the server streams it (see server._Handler._stream)
+            return Response(200, b"", "text/event-stream")
         if path == "/api/snapshot":
             return self._snapshot()
         if path == "/api/jobs":
@@ -84,6 +84,14 @@ class DashboardApp:
         if path.startswith("/api/dead-letters/") and self.dead_letters is not None:
             return self._dead_letter(path.removeprefix("/api/dead-letters/"))
         return json_response(404, {"error": "not found"})
+
+    def _asset(self, path: str) -> Response:
+        if path == "/":
+            return Response(200, self._index(), "text/html; charset=utf-8")
+        name = path.removeprefix("/static/")
+        if name not in STATIC_FILES:
+            return json_response(404, {"error": "not found"})
+        return Response(200, (self.static_dir / name).read_bytes(), STATIC_FILES[name])
 
     def _snapshot(self) -> Response:
         self.sampler.request()

@@ -73,12 +73,12 @@ def fetch_health(base_url: str) -> dict[str, Any]:
 
 
 class CallCounter:
-    """Counts the API calls a boto3 client makes (botocore's ``before-call`` event)."""
+    """Counts the HTTP requests a boto3 client sends (botocore's ``before-send``: retries count too)."""
 
     def __init__(self, client: Any) -> None:
         self._lock = threading.Lock()
         self.calls = 0
-        client.meta.events.register("before-call", self._count)
+        client.meta.events.register("before-send", self._count)
 
     def _count(self, **_: Any) -> None:
         with self._lock:
