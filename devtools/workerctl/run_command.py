@@ -3,7 +3,8 @@
 An embedded moto server (SQS on ``--emulator-port``, default 4566; the template's DynamoDB tables in a
 second one on ``--dynamodb-port``, default 4567), the queues from template.yaml,
 an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
-(``PORT`` or ``--port``). The functions' log lines pass through unchanged; every 10 s
+(``PORT`` or ``--port``), and a live dashboard on http://127.0.0.1:8086 (``--dashboard-port``).
+The functions' log lines pass through unchanged; every 10 s
 (``--metrics-summary-interval``) a few lines summarise the EMF metrics among them. Ctrl-C or SIGTERM
 stops it cleanly.
 """
