@@ -10,6 +10,7 @@ that same document: a sixth tab costs a few more bytes, not a single emulator ca
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -121,7 +122,8 @@ class Sampler:
     def _run(self) -> None:
         while not self._stopped.is_set():
             if self.wanted():
-                self.sample_once()
+                with contextlib.suppress(Exception):  # a bad tick must not freeze every page
+                    self.sample_once()
             self._wake.wait(self.interval)
             self._wake.clear()
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from workerctl.dashboard.wiring import fetch_health
 from workerctl.runtime import LocalRuntime
 
 
@@ -105,3 +106,20 @@ def test_the_events_stream_sends_snapshots(dashboard_runtime: LocalRuntime) -> N
         "mappings",
         "cost",
     } <= set(document)
+
+
+def test_health_is_read_from_the_local_function_url_and_a_dead_one_says_so(
+    dashboard_runtime: LocalRuntime,
+) -> None:
+    health = fetch_health(dashboard_runtime.health_url or "")
+    gone = fetch_health("http://127.0.0.1:9")  # discard port: nothing listens
+
+    assert health["http_status"] == 200
+    assert {"jobs-queue:reachable", "dead-letter-queue:messages"} <= {
+        check["name"] for check in health["checks"]
+    }
+    assert gone == {
+        "status": "unknown",
+        "error": "/health did not answer: ConnectionRefusedError",
+        "checks": [],
+    }
