@@ -103,6 +103,8 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
     """The runtime options ``args`` ask for."""
     if args.queue_url and not args.endpoint_url:
         raise UserError("--queue-url needs --endpoint-url (the embedded emulator creates its own queues)")
+    if not 0 <= args.dashboard_port <= 65535:
+        raise UserError("--dashboard-port must be a port number, 0-65535 (0: any free port)")
     if not 1 <= args.poll_wait <= 20:
         raise UserError("--poll-wait must be between 1 and 20 seconds")
     if not (math.isfinite(args.metrics_summary_interval) and args.metrics_summary_interval >= 0):

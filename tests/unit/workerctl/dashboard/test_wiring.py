@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from workerctl.cli import build_parser
 from workerctl.dashboard.wiring import CallCounter, Dashboard
+from workerctl.errors import UserError
 from workerctl.run_command import describe, options_from
 from workerctl.runtime import LocalRuntime, RuntimeOptions
 from workerctl.status import RuntimeStats
@@ -21,6 +24,8 @@ def test_run_serves_the_dashboard_on_8086_unless_told_otherwise() -> None:
     assert options_from(parse(["run", "--dashboard-port", "0"])).dashboard_port == 0
     assert options_from(parse(["run", "--no-dashboard"])).dashboard_port is None
     assert RuntimeOptions().dashboard_port is None  # in-process runtimes (tests) opt in
+    with pytest.raises(UserError, match="--dashboard-port must be a port number"):
+        options_from(parse(["run", "--dashboard-port", "70000"]))
 
 
 def test_the_banner_prints_the_dashboard_url() -> None:
