@@ -14,9 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
-from workerctl.cli.dlq.inspection import describe, sample
-from workerctl.cli.dlq.redrive import redrive_locally, start_move_task
-from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.cli.options import (
     DEFAULT_ENDPOINT,
     add_connection_options,
@@ -24,6 +21,9 @@ from workerctl.cli.options import (
     is_aws,
     stack_queue_name,
 )
+from workerctl.dlq.inspection import describe, sample
+from workerctl.dlq.redrive import redrive_locally, start_move_task
+from workerctl.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.errors import MoveTaskUnsupportedError, UserError
 from workerctl.queues import find_queue
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from queue_worker.correlation import correlation_id_for
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, original_message_id
-from workerctl.cli.dlq.sqs_adapter import QueueRef, Received, SqsQueues
+from workerctl.dlq.sqs_adapter import QueueRef, Received, SqsQueues
 from workerctl.local.esm.records import lambda_record
 
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from workerctl.cli.dlq.sqs_adapter import QueueRef, Received, SqsQueues
+from workerctl.dlq.sqs_adapter import QueueRef, Received, SqsQueues
 from workerctl.errors import UserError
 from workerctl.queues import BATCH
 
@@ -36,7 +36,9 @@ def send_entry(index: int, message: Received, destination: QueueRef) -> SendMess
     return entry  # type: ignore[no-any-return]
 
 
-def _move(queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int) -> int:
+def move_batch(
+    queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int
+) -> int:
     sent, failures = queues.send(destination, [send_entry(i, m, destination) for i, m in enumerate(batch)])
     queues.delete(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) in sent])  # only once sent
     if failures:
@@ -70,7 +72,7 @@ def redrive_locally(
         batch = queues.receive(dlq, min(BATCH, budget - moved, rate or BATCH))
         if not batch:
             break
-        moved += _move(queues, dlq, destination, batch, moved)
+        moved += move_batch(queues, dlq, destination, batch, moved)
         if progress is not None:
             progress(moved)
         if rate and (pause := started + moved / rate - clock()) > 0:
