@@ -64,6 +64,8 @@ WORKER_EMF_METRICS = frozenset(
         "RecordsFailedTransient",
         "RecordsDeadLettered",
         "RecordsSkippedByTimeout",
+        "RecordsRequeued",
+        "RecordsDuplicateDeadLetter",
         "JobDuration",
         "MessageAge",
     }

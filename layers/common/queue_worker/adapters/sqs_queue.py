@@ -25,13 +25,30 @@ class SqsJobQueue(LazyClientAdapter["SQSClient"]):
         super().__init__(client, sqs_client)
         self._queue_url = queue_url
 
-    def send_job(self, envelope: JobEnvelope, correlation_id: str, trace_header: str | None = None) -> str:
-        """Enqueue ``envelope`` with ``CorrelationId`` (and ``AWSTraceHeader``); returns its id."""
+    def send_job(
+        self,
+        envelope: JobEnvelope,
+        correlation_id: str,
+        trace_header: str | None = None,
+        *,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> str:
+        """Enqueue ``envelope`` with ``CorrelationId`` (and ``AWSTraceHeader``); returns its id.
+
+        A FIFO queue needs a ``MessageGroupId``: the parent's group, else the correlation id (a job
+        sending onward from a standard queue into a FIFO one); the deduplication id, when given, makes
+        a retried parent's sends idempotent inside SQS's 5-minute window.
+        """
         extra: dict[str, Any] = {}
         if trace_header:
             extra["MessageSystemAttributes"] = {
                 "AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}
             }
+        if self._queue_url.endswith(".fifo"):
+            extra["MessageGroupId"] = group_id or correlation_id
+            if deduplication_id:
+                extra["MessageDeduplicationId"] = deduplication_id
         with aws_call("SendMessage", QueueUnavailableError):
             response = self.client.send_message(
                 QueueUrl=self._queue_url,
