@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 
 DEVTOOLS_DIR = Path(__file__).resolve().parent.parent
 FAKE_CREDENTIALS = {name.upper(): value for name, value in LOCAL_CREDENTIALS.items()}  # as env variables
+SECRET_REFERENCE = re.compile(r"^\{\{resolve:secretsmanager:[^}]+\}\}$")
+
+
+def with_local_secrets(variables: Mapping[str, str], secret: str) -> dict[str, str]:
+    """``variables`` with each ``{{resolve:secretsmanager:...}}`` value (a secret the stack generates,
+    e.g. the DeadLetter signing key) replaced by ``secret``: the emulator holds no secrets, so the
+    runtime makes one per run."""
+    return {name: secret if SECRET_REFERENCE.match(value) else value for name, value in variables.items()}
 
 
 def runtime_environment(

@@ -8,6 +8,7 @@ batches in flight finish (each bounded by the function's Timeout), then stops th
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,13 @@ from workerctl.emf_summary import MetricsSummary
 from workerctl.emulator import EmbeddedEmulator, create_queues, create_tables, lookup_queues
 from workerctl.esm_poller import EventSourcePoller, PollTarget
 from workerctl.function_runner import FunctionPool
-from workerctl.function_setup import child_setup, function_pool, layer_paths, runtime_environment
+from workerctl.function_setup import (
+    child_setup,
+    function_pool,
+    layer_paths,
+    runtime_environment,
+    with_local_secrets,
+)
 from workerctl.health_server import HealthServer
 from workerctl.samconfig import load_environment
 from workerctl.status import Console, RuntimeStats
@@ -75,6 +82,7 @@ class LocalRuntime:
         self.endpoint_url: str | None = None
         self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
+        self.local_secret = secrets.token_hex(32)  # stands in for the stack's generated secrets
         self._emulator: EmbeddedEmulator | None = None
         self._table_emulator: EmbeddedEmulator | None = None
         self._pollers: list[EventSourcePoller] = []
@@ -171,7 +179,7 @@ class LocalRuntime:
         options = self.options
         environment = {
             **runtime_environment(function, options.region, self.endpoint_url, self.dynamodb_endpoint_url),
-            **function.environment,
+            **with_local_secrets(function.environment, self.local_secret),
         }
         if "JOB_MODULES" in environment:
             extra = (DEMO_JOB_MODULE, *options.extra_job_modules)
