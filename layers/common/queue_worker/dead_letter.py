@@ -199,9 +199,9 @@ def dead_letter_message(
         "failedAt": failed_at.isoformat(timespec="milliseconds"),
         "sourceQueue": str(record.get("eventSourceARN", "")).rsplit(":", 1)[-1],
     }
-    lambda_attributes = {
-        name: value for name, value in message_attributes_of(record).items() if name != DEAD_LETTER_ATTRIBUTE
-    }
+    carried = record.get("messageAttributes")  # all of them: what cannot be copied is named below
+    carried = carried if isinstance(carried, Mapping) else {}
+    lambda_attributes = {name: value for name, value in carried.items() if name != DEAD_LETTER_ATTRIBUTE}
     originals, dropped = to_send_attributes(lambda_attributes)
     if dropped:
         metadata["droppedAttributes"] = dropped
