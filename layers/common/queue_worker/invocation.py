@@ -76,7 +76,7 @@ def run_batch(
     records = sqs_records(event)
     fifo = is_fifo_batch(records)
     response = process_partial_response(
-        event=event,
+        event={"Records": list(records)},
         record_handler=run.handle,
         processor=processor_for(fifo, skip_group_on_error),
         context=context,

@@ -85,6 +85,8 @@ def _record_problem(index: int, record: object) -> str | None:
 def sqs_records(event: object) -> Sequence[Mapping[str, Any]]:
     """The records of an SQS batch event, or :class:`InvalidEventError` saying why it is not one.
 
+    Records whose ``attributes`` or ``messageAttributes`` are not objects come back with ``{}`` there.
+
     Refused: not an object, no non-empty ``Records`` list, a record that is not an object, comes from
     another source (S3, SNS...) or has no usable ``messageId``, and a batch mixing FIFO and standard
     queues (one event source mapping reads one queue). Records without a source ARN take no side.
@@ -100,7 +102,18 @@ def sqs_records(event: object) -> Sequence[Mapping[str, Any]]:
     kinds = {is_fifo_record(record) for record in records} - {None}
     if len(kinds) > 1:
         raise InvalidEventError("refused: the batch mixes FIFO and standard queue records")
-    return records
+    return [_with_object_containers(record) for record in records]
+
+
+def _with_object_containers(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``attributes``/``messageAttributes`` that are not objects become ``{}`` (Powertools' processors
+    call ``.get`` on them); the record itself is returned when both are fine (the common case)."""
+    fixes = {
+        name: {}
+        for name in ("attributes", "messageAttributes")
+        if not isinstance(record.get(name, {}), Mapping)
+    }
+    return {**record, **fixes} if fixes else record
 
 
 def is_fifo_batch(records: Sequence[Mapping[str, Any]]) -> bool:
