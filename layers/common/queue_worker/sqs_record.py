@@ -108,7 +108,7 @@ def sqs_records(event: object) -> Sequence[Mapping[str, Any]]:
 def _with_object_containers(record: Mapping[str, Any]) -> Mapping[str, Any]:
     """``attributes``/``messageAttributes`` that are not objects become ``{}`` (Powertools' processors
     call ``.get`` on them); the record itself is returned when both are fine (the common case)."""
-    fixes = {
+    fixes: dict[str, dict[str, Any]] = {
         name: {}
         for name in ("attributes", "messageAttributes")
         if not isinstance(record.get(name, {}), Mapping)
