@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from queue_worker.sqs_record import group_id_of, message_attributes_of, receive_count_of
+from queue_worker.sqs_record import group_id_of, message_attributes_of, receive_count_of, text_attribute
 
 DEAD_LETTER_ATTRIBUTE = "DeadLetter"
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -39,6 +39,7 @@ class DeadLetterMessage:
     group_id: str | None = None
     deduplication_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    trace_header: str | None = None  # the record's AWSTraceHeader, sent on as a system attribute
 
 
 class Trust(StrEnum):
@@ -219,4 +220,5 @@ def dead_letter_message(
         group_id=group_id,
         deduplication_id=str(record.get("messageId", "")) if group_id else None,
         metadata=metadata,
+        trace_header=text_attribute(record, "AWSTraceHeader"),
     )
