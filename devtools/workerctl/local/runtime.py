@@ -7,6 +7,7 @@ batches in flight finish (each bounded by the function's Timeout), then stops th
 
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Any
 
@@ -51,6 +52,7 @@ class LocalRuntime:
         self.endpoint_url: str | None = None
         self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
+        self.local_secret = secrets.token_hex(32)  # stands in for the stack's generated secrets
         self._emulator: EmbeddedEmulator | None = None
         self._table_emulator: EmbeddedEmulator | None = None
         self._pollers: list[EventSourcePoller] = []
@@ -144,7 +146,12 @@ class LocalRuntime:
             function, options.region, self.endpoint_url, self.dynamodb_endpoint_url
         )
         setup = sandbox.function_setup(
-            model, function, variables, (DEMO_JOB_MODULE, *options.extra_job_modules), options.extra_sys_paths
+            model,
+            function,
+            variables,
+            (DEMO_JOB_MODULE, *options.extra_job_modules),
+            options.extra_sys_paths,
+            secret=self.local_secret,
         )
         if self.dashboard is not None and "JOB_MODULES" in setup.environment:
             self.dashboard.job_modules = tuple(setup.environment["JOB_MODULES"].split(","))

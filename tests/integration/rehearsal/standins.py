@@ -20,6 +20,7 @@ CREATED_BY_API = {
     "AWS::CloudWatch::Alarm": "cloudwatch:PutMetricAlarm",
     "AWS::Lambda::Url": "lambda:CreateFunctionUrlConfig",
     "AWS::SNS::Subscription": "sns:Subscribe",
+    "AWS::SecretsManager::Secret": "secretsmanager:GetRandomPassword + CreateSecret",
 }
 
 
@@ -132,6 +133,31 @@ class SubscriptionStandIn(_StandIn, CloudFormationModel):
             TopicArn=properties["TopicArn"], Protocol=properties["Protocol"], Endpoint=properties["Endpoint"]
         )
         return answer["SubscriptionArn"], {}
+
+
+class SecretStandIn(_StandIn, CloudFormationModel):
+    """``Ref`` is the secret's ARN, as CloudFormation answers. moto does not resolve the
+    ``{{resolve:secretsmanager:...}}`` reference in the worker's environment: the worker sees the reference
+    text as its signing key, which signs and verifies like any other key."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SecretsManager::Secret"
+
+    @classmethod
+    def create(cls, properties: dict[str, Any], region: str) -> tuple[str, dict[str, str]]:
+        client = boto3.client("secretsmanager", region_name=region)
+        generate = properties.get("GenerateSecretString") or {}
+        password = client.get_random_password(
+            PasswordLength=int(generate.get("PasswordLength", 32)),
+            ExcludePunctuation=str(generate.get("ExcludePunctuation", "false")).lower() == "true",
+        )["RandomPassword"]
+        answer = client.create_secret(
+            Name=f"rehearsal-secret-{len(client.list_secrets()['SecretList'])}",
+            Description=properties.get("Description", ""),
+            SecretString=password,
+        )
+        return answer["ARN"], {}
 
 
 def register() -> None:

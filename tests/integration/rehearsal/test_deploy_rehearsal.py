@@ -21,6 +21,8 @@ Resource table (moto 5.2.5, aws-sam-translator 1.115.0, both from uv.lock):
 | AWS::CloudWatch::Alarm (x7)      | by API: cloudwatch PutMetricAlarm (stand-in, standins.py)       |
 | AWS::Lambda::Url                 | by API: lambda CreateFunctionUrlConfig (stand-in)               |
 | AWS::SNS::Subscription           | by API: sns Subscribe (stand-in; AlarmEmail set)                |
+| AWS::SecretsManager::Secret      | by API: secretsmanager GetRandomPassword + CreateSecret (stand- |
+|                                  | in; moto leaves the worker's {{resolve:...}} reference as text) |
 
 Skipped: none. Not rehearsed (moto cannot): the template ``Rules`` (evaluated here with the template
 tests' evaluator, as CloudFormation would before creating anything), IAM policy enforcement, KMS key

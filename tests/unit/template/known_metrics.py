@@ -76,6 +76,8 @@ WORKER_EMF_METRICS = frozenset(
         "RecordsFailedTransient",
         "RecordsDeadLettered",
         "RecordsSkippedByTimeout",
+        "RecordsRequeued",
+        "RecordsDuplicateDeadLetter",
         "JobDuration",
         "MessageAge",
     }

@@ -3,7 +3,7 @@
 The runtime wraps the function pool's ``invoke`` it hands a poller with :meth:`MappingActivity.observe`,
 so nothing in the poller changes: the wrapper sees the Lambda event going in and the
 :class:`InvocationResult` coming out, and applies Lambda's own batch-failure rules
-(:func:`workerctl.batch_outcome.failed_message_ids`) to name the outcome.
+(:func:`workerctl.local.esm.batch_outcome.failed_message_ids`) to name the outcome.
 """
 
 from __future__ import annotations

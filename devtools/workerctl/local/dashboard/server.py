@@ -1,4 +1,4 @@
-"""The dashboard over HTTP: a ThreadingHTTPServer on 127.0.0.1, like ``workerctl.health_server``.
+"""The dashboard over HTTP: a ThreadingHTTPServer on 127.0.0.1, like ``workerctl.local.health_server``.
 
 Each request goes through :meth:`DashboardApp.handle`; ``GET /api/events`` (once the same checks have
 passed) becomes a Server-Sent Events stream of the sampler's snapshots, with a comment line every

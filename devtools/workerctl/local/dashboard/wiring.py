@@ -1,4 +1,4 @@
-"""The dashboard of one :class:`~workerctl.runtime.LocalRuntime`: what it taps, what it reads, the server.
+"""The dashboard of one :class:`~workerctl.local.runtime.LocalRuntime`: what it taps and reads, the server.
 
 The runtime creates a :class:`Dashboard` before its functions start and hands it every function log
 line (:meth:`Dashboard.feed`) and every mapping's invoke (:meth:`Dashboard.observe`); once its queues
