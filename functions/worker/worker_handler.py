@@ -11,6 +11,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+# Powertools' batch types import every parser model (Kafka, Kinesis, DynamoDB...) when pydantic is already
+# loaded, and queue_worker.batch_run loads pydantic: importing the batch package first keeps them out.
+import aws_lambda_powertools.utilities.batch  # noqa: F401
 from aws_lambda_powertools import Metrics
 
 from queue_worker.adapters.aws_clients import sqs_client

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HEAVY_MODULES = ("aws_xray_sdk", "botocore.session", "boto3")
+HEAVY_MODULES = ("aws_xray_sdk", "botocore.session", "boto3", "aws_lambda_powertools.utilities.parser")
 EVENT = Path(__file__).resolve().parents[3] / "events" / "sqs-mixed-batch.json"
 
 
