@@ -21,7 +21,7 @@ from typing import NamedTuple
 from bench.common import Ratio, Report, median
 from bench.subprocesses import probe
 
-RUNS = 7  # the machines are shared: more rounds steady the medians of a ~0.2 s measurement
+RUNS = 11  # shared machines: many short rounds steady the medians of a ~0.15 s measurement
 TARGET = 1.25
 QUEUE = {"JOBS_QUEUE_URL": "http://localhost:1/none"}  # never called: the sample batch needs no AWS call
 
