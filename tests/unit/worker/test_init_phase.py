@@ -18,22 +18,22 @@ DEAD_ENDPOINT = "http://127.0.0.1:9"  # nothing listens: a call the stub does no
 UNKNOWN_JOB_RECORD = "5b8a8c8e-6d39-4a3c-9c64-0b5f0c0e8f21"  # sqs-mixed-batch.json's no_such_job record
 
 
-def init_phase(*args: str, **env: str) -> dict[str, Any]:
-    """Run the probe in a fresh interpreter with the tests' environment plus ``env``; its JSON line."""
+def fresh_interpreter(*args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python *args`` with the tests' environment (no worker variables) plus ``env``."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if key not in {"JOBS_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "IDEMPOTENCY_TABLE_NAME", "RECORD_TRACING"}
     }
     environment |= {"PYTHONPATH": os.pathsep.join(sys.path), "AWS_ENDPOINT_URL": DEAD_ENDPOINT, **env}
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.unit.worker.init_probe", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environment,
-        timeout=120,
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, check=check, env=environment, timeout=120
     )
+
+
+def init_phase(*args: str, **env: str) -> dict[str, Any]:
+    """Run the probe in a fresh interpreter; its JSON line."""
+    result = fresh_interpreter("-m", "tests.unit.worker.init_probe", *args, **env)
     facts: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return facts
 
@@ -63,3 +63,11 @@ def test_the_idempotency_table_client_is_created_at_init() -> None:
     facts = init_phase(**QUEUES, IDEMPOTENCY_TABLE_NAME="jobs-idempotency")
     assert (facts["sqs_clients"], facts["idempotency_guards"]) == (1, 1)
     assert "aws_xray_sdk" not in facts["loaded"]
+
+
+def test_a_bad_record_tracing_value_fails_the_init_phase_with_one_clear_line() -> None:
+    result = fresh_interpreter("-c", "import worker_handler", check=False, RECORD_TRACING="sometimes")
+    assert result.returncode != 0
+    (line,) = [json.loads(text) for text in result.stdout.splitlines() if text.startswith("{")]
+    assert (line["level"], line["message"]) == ("CRITICAL", "worker configuration is invalid")
+    assert "RECORD_TRACING" in line["error"]
