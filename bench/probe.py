@@ -24,6 +24,7 @@ TARGETS: dict[str, tuple[str | None, str | None]] = {
     # name: (module to import, event file; None = generated batch)
     "worker": ("worker_handler", "sqs-mixed-batch.json"),
     "naive-batch": ("bench.baselines.batch_handler", "sqs-mixed-batch.json"),
+    "naive-batch-client": ("bench.baselines.batch_handler_with_client", "sqs-mixed-batch.json"),
     "health-live": ("health_handler", "health-live-request.json"),
     "bare-url": ("bench.baselines.url_handler", "health-live-request.json"),
     "worker-batch": ("worker_handler", None),

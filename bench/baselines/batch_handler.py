@@ -1,13 +1,14 @@
 """Naive Powertools SQS worker: BatchProcessor + process_partial_response, per-record correlation id,
 pydantic ``model_validate_json``, one INFO line and one ``add_metric`` per record (flushed by
-``log_metrics``; Powertools flushes early every 100 values).
+``log_metrics``; Powertools flushes early every 100 values). No ``Tracer`` and no AWS client: the
+pipeline the issue's cold-start target names (``batch_handler_with_client`` adds the client).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -19,7 +20,6 @@ from pydantic import BaseModel
 
 logger = Logger(service="naive-baseline")
 metrics = Metrics()
-tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -44,7 +44,6 @@ def record_handler(record: SQSRecord) -> None:
 
 @metrics.log_metrics
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

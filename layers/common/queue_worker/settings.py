@@ -61,6 +61,11 @@ class WorkerSettings(_EnvSettings):
         min_length=1,
         description="Comma-separated modules imported at cold start; each registers job types.",
     )
+    record_tracing: bool = Field(
+        default=False,
+        alias="RECORD_TRACING",
+        description="One X-Ray subsegment per record; loads the X-Ray SDK at cold start.",
+    )
     jobs_queue_url: str | None = Field(
         default=None, alias="JOBS_QUEUE_URL", description="Queue that jobs sending onward work write to."
     )

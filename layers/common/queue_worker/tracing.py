@@ -11,6 +11,12 @@ Bounded: only the first :data:`MAX_TRACED_RECORDS` records of an invocation get 
 counts them, and builds no annotations for the rest or when tracing is off); a batch of 10,000 would
 otherwise stream 10,000 subsegments to the X-Ray daemon. The invocation's segment is annotated with how
 many records were traced.
+
+Optional (``RECORD_TRACING``, the template's ``RecordTracing``): Powertools' ``Tracer()`` imports the
+X-Ray SDK, and through its sampling connector botocore's session machinery, even when tracing is then
+disabled; that doubled the worker's cold start. So the worker creates one only when per-record tracing
+is on (:func:`record_tracer`); otherwise it has no tracer at all, and Lambda's own invocation segment
+(``Tracing: Active``) is still linked to the producer's trace.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
 MAX_TRACED_RECORDS = 25
 MAX_NAME_CHARS = 200  # X-Ray's limit for segment names
@@ -60,6 +66,11 @@ class PowertoolsRecordTracer:
         self._tracer.put_annotation(key="records_traced", value=traced)
         self._tracer.put_annotation(key="records_untraced", value=untraced)
 
+    def capture_handler[**P, R](self, handler: Callable[P, R]) -> Callable[P, R]:
+        """The invocation's ``## <handler>`` subsegment with the ``ColdStart`` annotation (no response)."""
+        captured: Callable[P, R] = self._tracer.capture_lambda_handler(handler, capture_response=False)
+        return captured
+
     @contextmanager
     def record(self, name: str, annotations: Mapping[str, Annotation | None]) -> Iterator[None]:
         """One subsegment for one record."""
@@ -68,3 +79,26 @@ class PowertoolsRecordTracer:
                 if value is not None:
                     subsegment.put_annotation(key, value)
             yield  # an exception passes through: X-Ray records it on the subsegment
+
+
+def record_tracer(enabled: bool) -> PowertoolsRecordTracer | None:
+    """A tracer over a new Powertools ``Tracer`` when per-record tracing is ``enabled``, else None.
+
+    The X-Ray SDK is imported here and only here, so a worker without per-record tracing never loads it.
+    """
+    if not enabled:
+        return None
+    from aws_lambda_powertools import Tracer  # noqa: PLC0415 - Tracer() imports the X-Ray SDK
+
+    return PowertoolsRecordTracer(Tracer())
+
+
+def traced_handler[**P, R](
+    tracer: PowertoolsRecordTracer | None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: the handler captured by ``tracer``, or the handler itself when there is no tracer."""
+
+    def decorate(handler: Callable[P, R]) -> Callable[P, R]:
+        return handler if tracer is None else tracer.capture_handler(handler)
+
+    return decorate

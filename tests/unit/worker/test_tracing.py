@@ -15,7 +15,7 @@ from aws_xray_sdk.core.recorder import AWSXRayRecorder
 
 from queue_worker.batch_run import BatchRun
 from queue_worker.registry import UNREGISTERED_JOB_TYPE
-from queue_worker.tracing import MAX_TRACED_RECORDS, PowertoolsRecordTracer
+from queue_worker.tracing import MAX_TRACED_RECORDS, PowertoolsRecordTracer, record_tracer, traced_handler
 from tests.factories import sqs_event, sqs_record
 from tests.unit.worker.fakes import FakeDeadLetters
 from tests.unit.worker.work_jobs import make_run, process, work
@@ -117,3 +117,39 @@ def test_nothing_is_traced_when_tracing_is_disabled(lambda_context: Any) -> None
     segment = invoke(tracer, sqs_event(work("ok", trace_header=TRACE_HEADER)), lambda_context)
     assert segment.subsegments == []
     assert segment.annotations == {}
+
+
+class CapturingTracer:
+    """The ``capture_lambda_handler`` of Powertools' ``Tracer``, recording how it was asked."""
+
+    def __init__(self) -> None:
+        self.captured: list[tuple[Any, bool]] = []
+
+    def capture_lambda_handler(self, handler: Any, capture_response: bool) -> Any:
+        self.captured.append((handler, capture_response))
+        return lambda *args: ("traced", handler(*args))
+
+
+def test_without_a_tracer_the_handler_is_left_as_it_is() -> None:
+    def handler(event: Any, context: Any) -> str:
+        return "ran"
+
+    assert record_tracer(enabled=False) is None
+    assert traced_handler(None)(handler) is handler
+
+
+def test_with_a_tracer_the_handler_is_captured_without_its_response() -> None:
+    tracer = CapturingTracer()
+
+    def handler(event: Any, context: Any) -> str:
+        return "ran"
+
+    wrapped = traced_handler(PowertoolsRecordTracer(tracer))(handler)
+    assert tracer.captured == [(handler, False)]
+    assert wrapped({}, None) == ("traced", "ran")
+
+
+def test_record_tracing_creates_a_powertools_tracer() -> None:
+    tracer = record_tracer(enabled=True)
+    assert isinstance(tracer, PowertoolsRecordTracer)
+    assert tracer.enabled is False  # the tests run with POWERTOOLS_TRACE_DISABLED, as the local runtime
