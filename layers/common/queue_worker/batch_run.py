@@ -8,7 +8,8 @@ Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
    annotated with the ids and the producer's trace root (``queue_worker.tracing``);
 3. permanent error → sent straight to the DLQ with its error metadata and treated as handled (if that
    send fails the record is reported failed: nothing is lost); any other error → reported failed with
-   an exponential, jittered visibility backoff. Successes are logged per record only at DEBUG.
+   an exponential, jittered visibility backoff. Successes are logged per record only at DEBUG; at INFO
+   each is one compact entry (:func:`outcome_entry`) in the batch line, so ``workerctl trace`` finds it.
 The run keeps the batch's metrics and visibility changes; ``queue_worker.invocation`` applies them.
 """
 
@@ -68,6 +69,20 @@ class WorkerDependencies:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
+def outcome_entry(message_id: str, receive_count: int, correlation_id: str) -> str:
+    """``"<message id> <receive count>[ <correlation id>]"``: one record in the batch line's id lists.
+
+    The correlation id is left out when it is the message id (no ``CorrelationId``, no trace header):
+    about 40 bytes per record instead of a ~400-byte line each.
+
+    >>> outcome_entry("m-1", 2, "m-1"), outcome_entry("m-2", 1, "order-7")
+    ('m-1 2', 'm-2 1 order-7')
+    """
+    if correlation_id == message_id:
+        return f"{message_id} {receive_count}"
+    return f"{message_id} {receive_count} {correlation_id}"
+
+
 def receive_count_of(record: SQSRecord) -> int:
     """``ApproximateReceiveCount`` as an int (1 when absent or malformed)."""
     try:
@@ -89,6 +104,8 @@ class BatchRun:
     out_of_time: bool = False
     max_traced_records: int = MAX_TRACED_RECORDS
     traced_records: int = 0
+    succeeded: list[str] = field(default_factory=list)  # outcome_entry per record, for the batch line
+    skipped: list[str] = field(default_factory=list)
 
     def handle(self, record: SQSRecord) -> object:
         """Process one record; raising reports it in ``batchItemFailures``."""
@@ -99,9 +116,13 @@ class BatchRun:
             job_type = parsed.type
         except InvalidEnvelopeError as invalid:
             envelope, job_type = invalid, INVALID_ENVELOPE_TYPE
+        original_id = original_message_id(record.raw_event)
+        raw = record.raw_event  # a redriven job keeps its original id as the correlation fallback
         context = JobContext(
-            message_id=original_message_id(record.raw_event),
-            correlation_id=correlation_id_for(record.raw_event),
+            message_id=original_id,
+            correlation_id=correlation_id_for(
+                raw if original_id == record.message_id else {**raw, "messageId": original_id}
+            ),
             receive_count=receive_count_of(record),
             sender=self.deps.sender,
             trace_header=record.attributes.aws_trace_header,
@@ -114,6 +135,9 @@ class BatchRun:
         ):
             metric_type = self.deps.registry.bounded_job_type(job_type)
             if self.out_of_time or self.remaining_ms() < self.margin_ms:
+                self.skipped.append(
+                    outcome_entry(record.message_id, context.receive_count, context.correlation_id)
+                )
                 return self._skip(record, metric_type)
             with self._trace(record, context, metric_type):
                 return self._run(record, envelope, context, metric_type)
@@ -140,6 +164,7 @@ class BatchRun:
         # DEBUG, not INFO: a success line per record costs as much CPU as the rest of the pipeline and
         # ~400 B of logs per job; failures are logged per record, successes summed (decisions.md #14).
         logger.debug("job processed", extra={"duration_ms": duration_ms})
+        self.succeeded.append(outcome_entry(record.message_id, context.receive_count, context.correlation_id))
         return result
 
     def _trace(self, record: SQSRecord, context: JobContext, metric_type: str) -> AbstractContextManager[Any]:

@@ -3,7 +3,8 @@
 :func:`process_batch` lets the idempotency guard see the invocation's deadline, runs every record
 through :class:`~queue_worker.batch_run.BatchRun` under the processor that matches the queue type
 (standard or FIFO), and after the batch (:func:`finish_batch`) writes one INFO line with the batch's
-counts, annotates the trace, applies the visibility changes (backoff, skipped records) in batches of
+counts and the succeeded and skipped records' compact entries (chunked under CloudWatch's 256 KiB
+event limit), annotates the trace, applies the visibility changes (backoff, skipped records) in batches of
 10 and adds the batch's metrics to the Powertools ``Metrics`` singleton, which ``log_metrics`` flushes.
 """
 
@@ -19,6 +20,9 @@ from queue_worker.backoff import full_jitter_delay
 from queue_worker.batch_run import BatchRun, WorkerDependencies
 from queue_worker.log import logger
 from queue_worker.processor_choice import is_fifo_event, processor_for
+
+# Characters of id entries per log line: the rest of the line is < 2 KiB, CloudWatch's limit is 256 KiB.
+MAX_IDS_CHARS = 200_000
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Metrics
@@ -70,11 +74,35 @@ def run_batch(
     return response
 
 
+def id_chunks(
+    succeeded: list[str], skipped: list[str], budget: int = MAX_IDS_CHARS
+) -> list[dict[str, list[str]]]:
+    """The entries as ``{"succeeded_ids": [...], "skipped_ids": [...]}`` pieces of at most ``budget``
+    characters each (one log event is at most 256 KiB); the first piece rides on the batch line.
+
+    >>> id_chunks(["a 1", "b 1", "c 1"], [], budget=8)
+    [{'succeeded_ids': ['a 1', 'b 1']}, {'succeeded_ids': ['c 1']}]
+    """
+    pieces: list[dict[str, list[str]]] = [{}]
+    size = 0
+    for key, entries in (("succeeded_ids", succeeded), ("skipped_ids", skipped)):
+        for entry in entries:
+            if size + len(entry) + 4 > budget and size:
+                pieces.append({})
+                size = 0
+            pieces[-1].setdefault(key, []).append(entry)
+            size += len(entry) + 4  # the quotes, comma and space JSON adds
+    return pieces
+
+
 def finish_batch(run: BatchRun, event: Mapping[str, Any], failed_ids: set[str], fifo: bool) -> None:
     """Count the batch and apply visibility changes. FIFO: every failed record of the batch gets the
     same delay so the group becomes visible together and keeps its order."""
     run.metrics.received = len(event.get("Records", []))  # FIFO-skipped records were received too
-    logger.info("batch processed", extra=run.metrics.summary())
+    chunks = id_chunks(run.succeeded, run.skipped)
+    logger.info("batch processed", extra={**run.metrics.summary(), **chunks[0]})
+    for more in chunks[1:]:
+        logger.info("batch processed (continued)", extra=more)
     tracer = run.deps.tracer
     if tracer is not None and tracer.enabled:
         tracer.annotate_invocation(run.traced_records, run.metrics.received - run.traced_records)
