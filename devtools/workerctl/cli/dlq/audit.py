@@ -7,7 +7,7 @@ Each line says who (the AWS caller identity's ARN on AWS, else the OS user), whe
 trace`` reads it to show a job's redrives. Stdout gets the same as a readable line, or the JSON with
 ``--json``::
 
-    audit 2026-05-01T03:12:09Z who=arn:aws:sts::1:assumed-role/oncall/ana action=redrive
+    audit 2026-05-01T03:12:09.000Z who=arn:aws:sts::1:assumed-role/oncall/ana action=redrive
       old=7c1e... new=0b9f... original=59d6... type=checksum selection={"error_type":["TimeoutError"]}
 """
 
@@ -107,7 +107,7 @@ class AuditTrail:
     ) -> AuditLine:
         """Append one line to the audit log, then print it."""
         line = AuditLine(
-            when=self.clock().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            when=self.clock().astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             who=self.who,
             action=self.action,
             selection=self.selection,

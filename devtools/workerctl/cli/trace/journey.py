@@ -9,7 +9,7 @@ and to the jobs it sent onward, which carry the same correlation id.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ class Step:
     message_id: str
     what: str
     receive_count: int | None = None
+    new_message_id: str | None = None  # a redrive or replay: the copy it sent
 
 
 def parse_time(value: object) -> datetime | None:
@@ -99,7 +100,8 @@ def steps_of(document: dict[str, Any], ids: set[str]) -> list[Step]:
         action = "replayed" if document.get("action") == "replay" else "redriven"
         who, selection = document.get("who"), document.get("selection") or "everything"
         what = f"{action} by {who} as {document.get('new_message_id')} (selection {selection})"
-        return [Step(when, str(document.get("old_message_id")), what)]
+        copy = str(document.get("new_message_id"))
+        return [Step(when, str(document.get("old_message_id")), what, new_message_id=copy)]
     if document.get("kind") == "received":
         return _received(document, when)
     if document.get("message") in BATCH_LINES:
@@ -122,7 +124,8 @@ def _received(document: dict[str, Any], when: datetime) -> list[Step]:
     message_id, count = str(document["message_id"]), int(document.get("receive_count", 1))
     steps = [Step(when, message_id, f"received (receive {count})", count)]
     sent = parse_time(document.get("sent_at"))
-    if count == 1 and sent is not None:
+    redriven = document.get("original_message_id", message_id) != message_id  # the audit line says so
+    if count == 1 and sent is not None and not redriven:
         steps.insert(0, Step(sent, message_id, "sent"))
     return steps
 
@@ -147,5 +150,19 @@ def journey(documents: list[dict[str, Any]], wanted: str) -> tuple[list[Step], s
     """The job's steps in time order, and every id that belongs to it (see :func:`related_ids`)."""
     ids = related_ids(documents, {wanted})
     steps = [step for document in documents for step in steps_of(document, ids)]
-    relevant = [step for step in steps if step.message_id in ids or not step.message_id]
-    return sorted(set(relevant), key=lambda step: (step.when, step.message_id)), ids
+    relevant = {step for step in steps if step.message_id in ids}
+    return sorted(_redrives_first(relevant), key=lambda step: (step.when, step.new_message_id is None)), ids
+
+
+def _redrives_first(steps: set[Step]) -> list[Step]:
+    """The audit line is written once the copy is sent and the dead letter deleted, so the copy can be
+    received before it: a redrive step is placed no later than its copy's first step."""
+    first: dict[str, datetime] = {}
+    for step in steps:
+        first[step.message_id] = min(first.get(step.message_id, step.when), step.when)
+    return [
+        replace(step, when=min(step.when, first.get(step.new_message_id, step.when)))
+        if step.new_message_id
+        else step
+        for step in steps
+    ]

@@ -182,10 +182,11 @@ def test_every_move_writes_one_audit_line(
     ]
     assert {line["new_message_id"] for line in lines} == {m["MessageId"] for m in fake.visible[JOBS.url]}
     assert lines[0]["who"] == "os-user:ana"
-    assert lines[0]["when"] == "2026-05-01T03:12:09Z"
+    assert lines[0]["when"] == "2026-05-01T03:12:09.000Z"
     assert lines[0]["selection"] == {"error_type": ["InvalidPayloadError"]}
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        f"audit 2026-05-01T03:12:09Z who=os-user:ana action=redrive old=m0 new={lines[0]['new_message_id']} "
+        "audit 2026-05-01T03:12:09.000Z who=os-user:ana action=redrive old=m0 "
+        f"new={lines[0]['new_message_id']} "
         'original=orig-0 type=checksum selection={"error_type":["InvalidPayloadError"]}'
     )
