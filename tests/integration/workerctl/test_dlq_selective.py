@@ -5,17 +5,14 @@ the worker's idempotency (keyed by the original message id)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 import worker_handler
-from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
 from queue_worker.dead_letter import dead_letter_message
 from queue_worker.errors import InvalidPayloadError, PermanentJobError
-from queue_worker.settings import worker_settings
 from tests.factories import envelope, sqs_event, sqs_record
 from workerctl import cli
 from workerctl.cli.dlq.audit import default_audit_log, read_audit_log
@@ -108,26 +105,6 @@ def test_a_dry_run_lists_and_moves_nothing(
     assert read_audit_log(default_audit_log()) == []
 
 
-@pytest.fixture
-def worker(mixed_dlq: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    import boto3
-
-    boto3.client("dynamodb", region_name="eu-west-1").create_table(
-        TableName="it-idem",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("JOBS_QUEUE_URL", mixed_dlq["jobs"])
-    monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", mixed_dlq["dlq"])
-    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "it-idem")
-    for cached in (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard):
-        cached.cache_clear()
-    yield mixed_dlq
-    for cached in (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard):
-        cached.cache_clear()
-
-
 def as_record(message: dict[str, Any]) -> dict[str, Any]:
     """A received message as Lambda delivers it, message attributes included."""
     attributes = {
@@ -140,7 +117,8 @@ def as_record(message: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_crash_between_send_and_delete_duplicates_harmlessly(
     sqs: Any,
-    worker: dict[str, str],
+    mixed_dlq: dict[str, str],
+    wired: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
     lambda_context: Any,
     capsys: pytest.CaptureFixture[str],
@@ -158,17 +136,17 @@ def test_a_crash_between_send_and_delete_duplicates_harmlessly(
         assert cli.main(["dlq", "redrive", *select]) == 130
     # and a rerun once the crashed run's hold is over, which sends it again
     for handle in held:
-        sqs.change_message_visibility(QueueUrl=worker["dlq"], ReceiptHandle=handle, VisibilityTimeout=0)
+        sqs.change_message_visibility(QueueUrl=wired["dlq"], ReceiptHandle=handle, VisibilityTimeout=0)
     assert cli.main(["dlq", "redrive", *select]) == 0
     capsys.readouterr()
     # Then the jobs queue holds the same job twice (a duplicate, never a loss) and the DLQ no copy
     copies = sqs.receive_message(
-        QueueUrl=worker["jobs"], MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+        QueueUrl=wired["jobs"], MaxNumberOfMessages=10, MessageAttributeNames=["All"]
     )["Messages"]
     assert [json.loads(m["Body"])["payload"] for m in copies] == [FAN_OUT, FAN_OUT]
-    assert len(payloads(sqs, worker["dlq"])) == 5  # orig-4 left it; the other five stay
+    assert len(payloads(sqs, wired["dlq"])) == 5  # orig-4 left it; the other five stay
     # When the worker runs both copies
     response = worker_handler.lambda_handler(sqs_event(*map(as_record, copies)), lambda_context)
     # Then the job's side effect (its one child) happened once: the key is the original message id
     assert response == {"batchItemFailures": []}
-    assert payloads(sqs, worker["jobs"]) == [{"text": "child"}]
+    assert payloads(sqs, wired["jobs"]) == [{"text": "child"}]
