@@ -26,8 +26,11 @@ EVENTS_DIR = ROOT / "events"
 
 
 @pytest.fixture(autouse=True)
-def _aws_test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials and region so no test can reach a real account; tracing off."""
+def _aws_test_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Fake credentials and region so no test can reach a real account; tracing off; the CLI's
+    audit log in a temporary directory, never in the checkout."""
+    audit = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    monkeypatch.setenv("WORKERCTL_AUDIT_LOG", str(audit))
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

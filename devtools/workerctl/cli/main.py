@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workerctl.cli.depth",
     "workerctl.cli.health",
     "workerctl.cli.dlq.command",
+    "workerctl.cli.trace.command",
 )
 
 

@@ -29,6 +29,7 @@ from workerctl.local.template.samconfig import parse_overrides
 
 DEFAULT_HEALTH_PORT = 8085
 DEFAULT_DASHBOARD_PORT = 8086
+DEFAULT_RUN_LOG = Path(".workerctl") / "run-log.jsonl"
 
 
 def register(subparsers: Any) -> None:
@@ -97,6 +98,13 @@ def register(subparsers: Any) -> None:
         help="print a summary of the functions' EMF metric lines every SECONDS when new ones "
         "arrived, and once at stop; 0 disables (default: 10)",
     )
+    parser.add_argument(
+        "--run-log",
+        type=Path,
+        default=DEFAULT_RUN_LOG,
+        metavar="FILE",
+        help=f"the run's queryable log, read by `workerctl trace` (default: {DEFAULT_RUN_LOG})",
+    )
     parser.set_defaults(func=run)
 
 
@@ -126,6 +134,7 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         fast_retries=args.fast_retries,
         poll_wait_seconds=args.poll_wait,
         metrics_summary_seconds=args.metrics_summary_interval,
+        run_log=args.run_log,
     )
 
 

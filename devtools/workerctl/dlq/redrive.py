@@ -38,7 +38,12 @@ def send_entry(index: int, message: Received, destination: QueueRef) -> SendMess
 
 def move_batch(
     queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int
-) -> int:
+) -> list[tuple[Received, str]]:
+    """Send ``batch`` to ``destination``, then delete from the DLQ only what was sent (never the reverse).
+
+    Returns each moved message with its new message id. A failed send releases the unsent messages
+    (visible again at once) and raises; ``before`` is how many moved earlier in the run (for the message).
+    """
     sent, failures = queues.send(destination, [send_entry(i, m, destination) for i, m in enumerate(batch)])
     queues.delete(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) in sent])  # only once sent
     if failures:
@@ -47,7 +52,7 @@ def move_batch(
             f"{len(failures)} message(s) could not be sent to {destination.name} ({failures[0]}); "
             f"they stay in the DLQ; {before + len(sent)} moved"
         )
-    return len(sent)
+    return [(m, sent[str(i)]) for i, m in enumerate(batch)]
 
 
 def redrive_locally(
@@ -58,13 +63,15 @@ def redrive_locally(
     rate: int | None = None,
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
+    on_moved: Callable[[Received, str], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Receive → send → delete, at most ``rate`` messages/s; returns the number moved.
 
     Without ``limit`` it moves the messages present at the start, so messages that fail again during
-    the run and come back are not redriven in a loop.
+    the run and come back are not redriven in a loop. ``on_moved(message, new_id)`` (the audit) is
+    called for each moved message.
     """
     budget = queues.counts(dlq)[0] if limit is None else limit
     moved, started = 0, clock()
@@ -72,7 +79,11 @@ def redrive_locally(
         batch = queues.receive(dlq, min(BATCH, budget - moved, rate or BATCH))
         if not batch:
             break
-        moved += move_batch(queues, dlq, destination, batch, moved)
+        pairs = move_batch(queues, dlq, destination, batch, moved)
+        moved += len(pairs)
+        if on_moved is not None:
+            for message, new_id in pairs:
+                on_moved(message, new_id)
         if progress is not None:
             progress(moved)
         if rate and (pause := started + moved / rate - clock()) > 0:

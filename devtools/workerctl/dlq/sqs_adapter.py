@@ -143,11 +143,11 @@ class SqsQueues:
 
     def send(
         self, queue: QueueRef, entries: Sequence[SendMessageBatchRequestEntryTypeDef]
-    ) -> tuple[set[str], list[str]]:
-        """SendMessageBatch: the entry ids that were sent, and one ``code: message`` per failure."""
+    ) -> tuple[dict[str, str], list[str]]:
+        """SendMessageBatch: ``{entry id: new message id}`` of those sent; ``code: message`` per failure."""
         with _calling(f"SendMessageBatch {queue.name}"):
             answer = self._client.send_message_batch(QueueUrl=queue.url, Entries=entries)
-        sent = {item["Id"] for item in answer.get("Successful", [])}
+        sent = {item["Id"]: item.get("MessageId", "") for item in answer.get("Successful", [])}
         return sent, [f"{item['Code']}: {item.get('Message', '')}" for item in answer.get("Failed", [])]
 
     def delete(self, queue: QueueRef, handles: Sequence[str]) -> None:

@@ -29,3 +29,4 @@ class RuntimeOptions:
     metrics_summary_seconds: float = 10.0  # 0: no summary of the functions' EMF metric lines
     extra_job_modules: tuple[str, ...] = ()
     extra_sys_paths: tuple[str, ...] = ()
+    run_log: Path | None = None  # the run's queryable log (local/run_log.py); None: keep none

@@ -21,6 +21,7 @@ from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.health_server import HealthServer
 from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
+from workerctl.local.run_log import RunLog
 from workerctl.local.sandbox import setup as sandbox
 from workerctl.local.sandbox.pool import FunctionPool
 from workerctl.local.stats import RuntimeStats
@@ -61,6 +62,7 @@ class LocalRuntime:
         self._client: Any = None
         self._dlq_url: str | None = None
         self._max_timeout = 0.0
+        self.run_log = RunLog(options.run_log) if options.run_log is not None else None
 
     def start(self) -> None:
         """Bring everything up; on failure, tear down what was started and re-raise."""
@@ -165,9 +167,9 @@ class LocalRuntime:
             )
             self._add_pool(key, pool, function.timeout)
             target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
-            invoke = (
-                pool.invoke if self.dashboard is None else self.dashboard.observe(key, event, pool.invoke)
-            )
+            invoke = pool.invoke if self.run_log is None else self.run_log.delivering(pool.invoke)
+            if self.dashboard is not None:
+                invoke = self.dashboard.observe(key, event, invoke)
             self._pollers.append(
                 EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
             )
@@ -202,6 +204,8 @@ class LocalRuntime:
     def function_log(self, line: str) -> None:
         """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
         self.console.log(line)
+        if self.run_log is not None:
+            self.run_log.function_line(line)
         if self.options.metrics_summary_seconds > 0:
             self.metrics.feed(line)
         if self.dashboard is not None:

@@ -12,7 +12,9 @@ Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
 4. permanent error → sent straight to the DLQ with its error metadata and treated as handled (if that
    send fails the record is reported failed: nothing is lost; a delivery that was dead-lettered before
    is counted as a duplicate and not sent again); any other error → reported failed with an
-   exponential, jittered visibility backoff. Successes are logged per record only at DEBUG.
+   exponential, jittered visibility backoff. Successes are logged per record only at DEBUG; at INFO
+   each is one compact entry (``queue_worker.batch_line``) on the batch line, so ``workerctl trace``
+   finds it.
 Every failure has one ERROR line carrying the message id. The run keeps the batch's metrics and
 visibility changes; ``queue_worker.invocation`` applies them.
 """
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from queue_worker.batch_line import outcome_entry
 from queue_worker.correlation import correlation_id_for, xray_root
 from queue_worker.dead_letter import JobIdentity, Trust, job_identity
 from queue_worker.envelope import INVALID_ENVELOPE_TYPE, JobEnvelope, parse_envelope
@@ -95,6 +98,8 @@ class BatchRun:
     max_traced_records: int = MAX_TRACED_RECORDS
     traced_records: int = 0
     logged_failures: set[str] = field(default_factory=set)  # message ids with their ERROR line
+    succeeded: list[str] = field(default_factory=list)  # batch_line.outcome_entry per record
+    skipped: list[str] = field(default_factory=list)
 
     def handle(self, record: SQSRecord) -> object:
         """Process one record; raising reports it in ``batchItemFailures``."""
@@ -120,6 +125,8 @@ class BatchRun:
                 logger.warning("DeadLetter attribute not verified: ignored, the job keeps its own id")
             metric_type = self.deps.registry.bounded_job_type(job_type)
             if self.out_of_time or self.remaining_ms() < self.margin_ms:
+                entry = outcome_entry(record.message_id, context.receive_count, context.correlation_id)
+                self.skipped.append(entry)
                 return skip_record(self, raw, identity, metric_type)
             with self._trace(record, context, metric_type):
                 return self._run(raw, envelope, context, metric_type, identity)
@@ -147,6 +154,9 @@ class BatchRun:
         # DEBUG, not INFO: a success line per record costs as much CPU as the rest of the pipeline and
         # ~400 B of logs per job; failures are logged per record, successes summed (decisions.md #14).
         logger.debug("job processed", extra={"duration_ms": duration_ms})
+        self.succeeded.append(
+            outcome_entry(str(raw["messageId"]), context.receive_count, context.correlation_id)
+        )
         return result
 
     def _trace(self, record: SQSRecord, context: JobContext, metric_type: str) -> AbstractContextManager[Any]:

@@ -5,10 +5,11 @@
 unseen), lets the idempotency guard see the invocation's deadline, runs every record
 through :class:`~queue_worker.batch_run.BatchRun` under the processor that matches the queue type
 (standard or FIFO), and after the batch (:func:`finish_batch`) writes one INFO line with the batch's
-counts, logs one ERROR line for each failed record the run did not log (FIFO records held back
-behind a failure), annotates the trace, applies the visibility changes (backoff, skipped records) in
-batches of 10 and adds the batch's metrics to the Powertools ``Metrics`` singleton, which
-``log_metrics`` flushes.
+counts and the succeeded and skipped records' compact entries (``queue_worker.batch_line``, chunked
+under CloudWatch's 256 KiB event limit), logs one ERROR line for each failed record the run did not
+log (FIFO records held back behind a failure), annotates the trace, applies the visibility changes
+(backoff, skipped records) in batches of 10 and adds the batch's metrics to the Powertools ``Metrics``
+singleton, which ``log_metrics`` flushes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import process_partial_response
 
 from queue_worker.backoff import full_jitter_delay
+from queue_worker.batch_line import id_chunks
 from queue_worker.batch_run import BatchRun, WorkerDependencies
 from queue_worker.errors import InvalidEventError
 from queue_worker.log import logger
@@ -93,7 +95,10 @@ def finish_batch(
     same delay so the group becomes visible together and keeps its order."""
     run.metrics.received = len(records)  # FIFO-skipped records were received too
     _log_unlogged_failures(run, records, failed_ids, fifo)
-    logger.info("batch processed", extra=run.metrics.summary())
+    chunks = id_chunks(run.succeeded, run.skipped)
+    logger.info("batch processed", extra={**run.metrics.summary(), **chunks[0]})
+    for more in chunks[1:]:
+        logger.info("batch processed (continued)", extra=more)
     tracer = run.deps.tracer
     if tracer is not None and tracer.enabled:
         tracer.annotate_invocation(run.traced_records, run.metrics.received - run.traced_records)

@@ -73,7 +73,10 @@ def test_max_limits_the_redrive(
     sqs: Any, queues: dict[str, str], dead_letters: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["dlq", "redrive", "--max", "4", "--rate", "100", *CLI]) == 0
-    assert capsys.readouterr().out == "redrove 4 message(s) from it-jobs-dlq to it-jobs\n"
+    *audit, last = capsys.readouterr().out.splitlines()
+    assert last == "redrove 4 message(s) from it-jobs-dlq to it-jobs"
+    assert len(audit) == 4
+    assert all(line.startswith("audit ") and "action=redrive" in line for line in audit)
     assert len(receive_all(sqs, queues["jobs"])) == 4
     assert visible(sqs, queues["dlq"]) == 11
 
@@ -104,7 +107,9 @@ def test_fifo_redrive_keeps_groups_order_and_attributes(sqs: Any, capsys: pytest
     # When
     assert cli.main(["dlq", "redrive", "--endpoint-url", "aws", "--stack", "itf", "--max", "5"]) == 0
     # Then every message is back, in its group, in order, with its attributes
-    assert capsys.readouterr().out == "redrove 5 message(s) from itf-jobs-dlq.fifo to itf-jobs.fifo\n"
+    *audit, last = capsys.readouterr().out.splitlines()
+    assert last == "redrove 5 message(s) from itf-jobs-dlq.fifo to itf-jobs.fifo"
+    assert len(audit) == 5
     moved = receive_all(sqs, jobs)
     by_group: dict[str, list[int]] = {}
     for message in moved:
@@ -161,7 +166,9 @@ def test_redrive_on_the_emulator_endpoint(emulator: str, capsys: pytest.CaptureF
     assert cli.main(argv) == 0
     # Then
     out = capsys.readouterr()
-    assert out.out == "redrove 3 message(s) from emu-jobs-dlq to emu-jobs\n"
+    *audit, last = out.out.splitlines()
+    assert last == "redrove 3 message(s) from emu-jobs-dlq to emu-jobs"
+    assert [line.split()[3] for line in audit] == ["action=redrive"] * 3
     assert out.err == ""
     moved = receive_all(sqs, jobs)
     assert sorted(m["Body"] for m in moved) == ["job-0", "job-1", "job-2"]

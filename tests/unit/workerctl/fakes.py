@@ -48,19 +48,30 @@ class FakeSqs:
         self.returned: list[str] = []
         self._ids = 0
 
-    def put(self, url: str, body: str) -> None:
-        """A new visible message ``m<n>`` (receipt handle ``r<n>``) on the queue at ``url``."""
+    def put(
+        self,
+        url: str,
+        body: str,
+        attributes: dict[str, Any] | None = None,
+        system: dict[str, str] | None = None,
+    ) -> str:
+        """A new visible message ``m<n>`` (receipt handle ``r<n>``) on the queue at ``url``; its id.
+
+        ``attributes`` are its message attributes, ``system`` its system attributes (``SentTimestamp``...).
+        """
         message_id = f"m{self._ids}"
-        self.visible[url].append(
-            {
-                "MessageId": message_id,
-                "ReceiptHandle": f"r{self._ids}",
-                "Body": body,
-                "MD5OfBody": hashlib.md5(body.encode()).hexdigest(),
-                "Attributes": {},
-            }
-        )
+        message: dict[str, Any] = {
+            "MessageId": message_id,
+            "ReceiptHandle": f"r{self._ids}",
+            "Body": body,
+            "MD5OfBody": hashlib.md5(body.encode()).hexdigest(),
+            "Attributes": dict(system or {}),
+        }
+        if attributes:
+            message["MessageAttributes"] = attributes
+        self.visible[url].append(message)
         self._ids += 1
+        return message_id
 
     def bodies(self, url: str) -> list[str]:
         """Bodies of the visible messages of ``url``, oldest first."""
@@ -99,12 +110,13 @@ class FakeSqs:
 
     def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
         ok = [entry for entry in Entries if entry["MessageBody"] not in self.reject_bodies]
-        for entry in ok:
-            self.put(QueueUrl, entry["MessageBody"])
+        new_ids = [self.put(QueueUrl, entry["MessageBody"], entry.get("MessageAttributes")) for entry in ok]
         self.after_send()
         failed = [entry for entry in Entries if entry not in ok]
         return {
-            "Successful": [{"Id": entry["Id"]} for entry in ok],
+            "Successful": [
+                {"Id": entry["Id"], "MessageId": new_id} for entry, new_id in zip(ok, new_ids, strict=True)
+            ],
             "Failed": [{"Id": e["Id"], "Code": "InvalidMessageContents", "Message": "nope"} for e in failed],
         }
 

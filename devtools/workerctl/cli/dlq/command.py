@@ -12,8 +12,11 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 
 from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
+from workerctl.cli.dlq.selection import add_selection_arguments, selection_from
+from workerctl.cli.dlq.selective import audit_row, audit_trail, run_selective
 from workerctl.cli.options import (
     DEFAULT_ENDPOINT,
     add_connection_options,
@@ -97,6 +100,9 @@ def run_redrive(args: argparse.Namespace) -> int:
         return _tasks(args, queues)
     dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
     source = resolve(queues, args, args.queue_url, "jobs")
+    selection = selection_from(args)
+    if selection.filters:  # a filter: always client-side (a move task moves everything)
+        return run_selective(args, queues, dlq, source, _source_max_receive_count(queues, args))
     use_task = is_aws(args.endpoint_url) and args.max is None
     if args.dry_run:
         how = "a StartMessageMoveTask" if use_task else "receive/send/delete"
@@ -111,7 +117,16 @@ def run_redrive(args: argparse.Namespace) -> int:
         else:
             print(f"started message move task {dlq.name} -> {source.name}: {handle}")
             return 0
-    moved = redrive_locally(queues, dlq, source, rate=args.rate, limit=args.max, progress=Progress())
+    trail = audit_trail(args, "redrive", selection, dlq, source)
+    moved = redrive_locally(
+        queues,
+        dlq,
+        source,
+        rate=args.rate,
+        limit=args.max,
+        progress=Progress(),
+        on_moved=lambda message, new_id: audit_row(trail, describe(message), new_id),
+    )
     print(f"redrove {moved} message(s) from {dlq.name} to {source.name}")
     return 0
 
@@ -136,6 +151,17 @@ def _bounded(low: int, high: int | None = None) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--json`` and ``--audit-log`` of the commands that move messages."""
+    parser.add_argument("--json", action="store_true", help="JSON lines (audit lines, summary) on stdout")
+    parser.add_argument(
+        "--audit-log",
+        type=Path,
+        metavar="FILE",
+        help="audit log to append to (default: $WORKERCTL_AUDIT_LOG or .workerctl/audit.jsonl)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -165,8 +191,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the jobs queue's URL (default: <stack>-jobs by name)",
     )
     redrive.add_argument("--rate", type=_bounded(1, MAX_RATE), help="messages per second (1-500)")
-    redrive.add_argument("--max", type=_bounded(1), help="move at most this many (moves them client-side)")
-    redrive.add_argument("--dry-run", action="store_true", help="say what would move; move nothing")
+    redrive.add_argument("--dry-run", action="store_true", help="list what would move; move nothing")
+    add_selection_arguments(redrive, max_help="move at most this many (moves them client-side)")
+    add_audit_arguments(redrive)
     redrive.add_argument("--status", action="store_true", help="list the DLQ's message move tasks (AWS)")
     redrive.add_argument("--cancel", metavar="HANDLE", help="cancel a running message move task (AWS)")
     redrive.set_defaults(func=run_redrive)

@@ -85,7 +85,7 @@ class DeadLetters:
                     passed += [message.receipt_handle for message in batch if message not in chosen]
                     if chosen:
                         # move_batch's send → delete (only what was sent) → release step of `dlq redrive`
-                        moved += move_batch(self.queues, self.dlq, self.source, chosen, moved)
+                        moved += len(move_batch(self.queues, self.dlq, self.source, chosen, moved))
                         wanted -= {message.message_id for message in chosen}
                     if not wanted:
                         break
