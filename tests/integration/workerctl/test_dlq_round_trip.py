@@ -1,0 +1,130 @@
+"""Dead-letter then redrive gives back the message as its producer sent it, byte for byte.
+
+The real path on moto: a producer's message on the jobs queue, received as the event source mapping
+receives it (``lambda_record``, Lambda's shape), a permanent failure in the real worker handler (it
+dead-letters the message itself), then ``workerctl dlq redrive``. The redriven message must carry the
+original body and every original attribute (string, number, binary, ten of them, a correlation id)
+and the trace header; ``DeadLetter`` rides along when there is room (it keeps the job's first id).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import worker_handler
+from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
+from queue_worker.settings import worker_settings
+from tests.factories import envelope
+from workerctl import cli
+from workerctl.local.esm.records import lambda_record
+
+CLI = ["--endpoint-url", "aws", "--stack", "it"]  # moto intercepts the AWS endpoints
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+BODY = envelope("no_such_type", {"text": "héllo ✓", "n": 1})  # an unknown type: a permanent failure
+
+
+def string(value: str, data_type: str = "String") -> dict[str, Any]:
+    return {"DataType": data_type, "StringValue": value}
+
+
+def binary(value: bytes, data_type: str = "Binary") -> dict[str, Any]:
+    return {"DataType": data_type, "BinaryValue": value}
+
+
+TEN = {
+    "CorrelationId": string("corr-10"),
+    **{f"Text{n}": string(f"value {n} ✓") for n in range(4)},
+    "Count": string("-12.50", "Number"),
+    "Count.int": string("7", "Number.int"),
+    "Raw": binary(bytes(range(256))),
+    "Raw.png": binary(b"\x89PNG\r\n\x1a\n\x00\xff", "Binary.png"),
+    "Empty-ish": string(" "),
+}
+CASES: dict[str, dict[str, Any]] = {
+    "string": {"Note": string("héllo ✓ \t spaces ")},
+    "number": {"Attempt": string("3.50", "Number"), "Big": string("-1e30", "Number.float")},
+    "binary": {"Blob": binary(b"\x00\x01\xfe\xffbinary\x80")},
+    "correlation-id": {"CorrelationId": string("corr-1")},
+    "ten-attributes": TEN,
+}
+
+
+@pytest.fixture
+def worker(queues: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """The worker handler wired to the moto queues and an idempotency table, as the template does."""
+    import boto3
+
+    boto3.client("dynamodb", region_name="eu-west-1").create_table(
+        TableName="it-idem",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("JOBS_QUEUE_URL", queues["jobs"])
+    monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", queues["dlq"])
+    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "it-idem")
+    caches = (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard)
+    for cached in caches:
+        cached.cache_clear()
+    yield queues
+    for cached in caches:
+        cached.cache_clear()
+
+
+def receive_one(sqs: Any, url: str) -> dict[str, Any]:
+    answer = sqs.receive_message(
+        QueueUrl=url,
+        MaxNumberOfMessages=10,
+        MessageAttributeNames=["All"],
+        MessageSystemAttributeNames=["All"],
+    )
+    messages = answer.get("Messages", [])
+    assert len(messages) == 1, messages
+    return dict(messages[0])
+
+
+def dead_letter_then_redrive(
+    sqs: Any, queues: dict[str, str], lambda_context: Any, attributes: dict[str, Any], trace: str | None
+) -> tuple[str, dict[str, Any]]:
+    """Produce, fail permanently in the worker, redrive; returns the first message id and the redriven."""
+    extra = {"MessageSystemAttributes": {"AWSTraceHeader": string(trace)}} if trace else {}
+    sqs.send_message(QueueUrl=queues["jobs"], MessageBody=BODY, MessageAttributes=attributes, **extra)
+    first = receive_one(sqs, queues["jobs"])
+    assert first["Attributes"].get("AWSTraceHeader") == trace  # moto keeps it: what follows is ours
+    jobs_arn = sqs.get_queue_attributes(QueueUrl=queues["jobs"], AttributeNames=["QueueArn"])["Attributes"]
+    record = lambda_record(first, jobs_arn["QueueArn"], "eu-west-1")
+    assert worker_handler.lambda_handler({"Records": [record]}, lambda_context) == {"batchItemFailures": []}
+    sqs.delete_message(QueueUrl=queues["jobs"], ReceiptHandle=first["ReceiptHandle"])  # as the mapping does
+    assert cli.main(["dlq", "redrive", *CLI]) == 0
+    return str(first["MessageId"]), receive_one(sqs, queues["jobs"])
+
+
+@pytest.mark.parametrize("attributes", CASES.values(), ids=CASES.keys())
+def test_redrive_restores_body_and_attributes(
+    sqs: Any, worker: dict[str, str], lambda_context: Any, attributes: dict[str, Any]
+) -> None:
+    # When a producer's message is dead-lettered by the worker and redriven
+    first_id, redriven = dead_letter_then_redrive(sqs, worker, lambda_context, attributes, trace=None)
+    # Then it is the producer's message again, byte for byte
+    assert redriven["Body"] == BODY
+    restored = dict(redriven.get("MessageAttributes", {}))
+    dead_letter = restored.pop("DeadLetter", None)
+    assert restored == attributes
+    # And DeadLetter rides along when there is room: it keeps the job's first message id
+    if len(attributes) < 10:
+        assert dead_letter is not None
+        assert json.loads(dead_letter["StringValue"])["originalMessageId"] == first_id
+    else:
+        assert dead_letter is None
+
+
+def test_redrive_restores_the_trace_header(sqs: Any, worker: dict[str, str], lambda_context: Any) -> None:
+    attributes = {"CorrelationId": string("corr-t")}
+    _, redriven = dead_letter_then_redrive(sqs, worker, lambda_context, attributes, trace=TRACE)
+    assert redriven["Body"] == BODY
+    assert redriven["Attributes"].get("AWSTraceHeader") == TRACE
+    assert {k: v for k, v in redriven["MessageAttributes"].items() if k != "DeadLetter"} == attributes
