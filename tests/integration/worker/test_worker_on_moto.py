@@ -3,36 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 import worker_handler
-from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
-from queue_worker.settings import worker_settings
 from tests.factories import envelope, sqs_event, sqs_record
-
-
-@pytest.fixture
-def wired(queues: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """Environment as the template sets it, with the caches reset so the handler rebuilds its adapters."""
-    import boto3
-
-    boto3.client("dynamodb", region_name="eu-west-1").create_table(
-        TableName="it-idem",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("JOBS_QUEUE_URL", queues["jobs"])
-    monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", queues["dlq"])
-    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "it-idem")
-    for cached in (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard):
-        cached.cache_clear()
-    yield queues
-    for cached in (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard):
-        cached.cache_clear()
 
 
 def received_records(sqs: Any, url: str, count: int) -> list[dict[str, Any]]:

@@ -10,14 +10,11 @@ and the trace header; ``DeadLetter`` rides along when there is room (it keeps th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import worker_handler
-from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
-from queue_worker.settings import worker_settings
 from tests.factories import envelope
 from workerctl import cli
 from workerctl.local.esm.records import lambda_record
@@ -53,28 +50,6 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.fixture
-def worker(queues: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """The worker handler wired to the moto queues and an idempotency table, as the template does."""
-    import boto3
-
-    boto3.client("dynamodb", region_name="eu-west-1").create_table(
-        TableName="it-idem",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("JOBS_QUEUE_URL", queues["jobs"])
-    monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", queues["dlq"])
-    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "it-idem")
-    caches = (worker_settings, worker_handler.dependencies, dynamodb_idempotency_guard)
-    for cached in caches:
-        cached.cache_clear()
-    yield queues
-    for cached in caches:
-        cached.cache_clear()
-
-
 def receive_one(sqs: Any, url: str) -> dict[str, Any]:
     answer = sqs.receive_message(
         QueueUrl=url,
@@ -105,10 +80,10 @@ def dead_letter_then_redrive(
 
 @pytest.mark.parametrize("attributes", CASES.values(), ids=CASES.keys())
 def test_redrive_restores_body_and_attributes(
-    sqs: Any, worker: dict[str, str], lambda_context: Any, attributes: dict[str, Any]
+    sqs: Any, wired: dict[str, str], lambda_context: Any, attributes: dict[str, Any]
 ) -> None:
     # When a producer's message is dead-lettered by the worker and redriven
-    first_id, redriven = dead_letter_then_redrive(sqs, worker, lambda_context, attributes, trace=None)
+    first_id, redriven = dead_letter_then_redrive(sqs, wired, lambda_context, attributes, trace=None)
     # Then it is the producer's message again, byte for byte
     assert redriven["Body"] == BODY
     restored = dict(redriven.get("MessageAttributes", {}))
@@ -122,9 +97,9 @@ def test_redrive_restores_body_and_attributes(
         assert dead_letter is None
 
 
-def test_redrive_restores_the_trace_header(sqs: Any, worker: dict[str, str], lambda_context: Any) -> None:
+def test_redrive_restores_the_trace_header(sqs: Any, wired: dict[str, str], lambda_context: Any) -> None:
     attributes = {"CorrelationId": string("corr-t")}
-    _, redriven = dead_letter_then_redrive(sqs, worker, lambda_context, attributes, trace=TRACE)
+    _, redriven = dead_letter_then_redrive(sqs, wired, lambda_context, attributes, trace=TRACE)
     assert redriven["Body"] == BODY
     assert redriven["Attributes"].get("AWSTraceHeader") == TRACE
     assert {k: v for k, v in redriven["MessageAttributes"].items() if k != "DeadLetter"} == attributes
