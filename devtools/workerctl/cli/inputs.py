@@ -53,3 +53,11 @@ def strict_json(text: str, what: str) -> Any:
         raise UserError(f"{what} is not usable JSON: nested too deeply") from exc
     except ValueError as exc:
         raise UserError(f"{what} is not valid JSON: {exc}") from exc
+
+
+def dump_json(value: Any, what: str) -> str:
+    """``json.dumps(value)`` for a value :func:`strict_json` gave: nesting it deeper can still overflow."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except RecursionError as exc:
+        raise UserError(f"{what} is not usable JSON: nested too deeply") from exc

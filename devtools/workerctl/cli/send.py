@@ -9,7 +9,6 @@ were sent and the ``--skip N`` that resumes without sending any of them twice.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import uuid
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from queue_worker.errors import InvalidEnvelopeError
-from workerctl.cli.inputs import read_text, strict_json
+from workerctl.cli.inputs import dump_json, read_text, strict_json
 from workerctl.cli.options import add_connection_options, client_for, queue_url
 from workerctl.cli.sending import SendFailedError, send_all
 from workerctl.errors import UserError
@@ -84,7 +83,7 @@ def envelopes_from_file(path: Path, correlation_id: str | None = None) -> list[s
         try:
             if isinstance(item, UserError):
                 raise item
-            bodies.append(checked_body(json.dumps(item), correlation_id))
+            bodies.append(checked_body(dump_json(item, where), correlation_id))
         except (InvalidEnvelopeError, UserError) as exc:
             problems.append(f"{where}: {str(exc).removeprefix(where + ' ')}")
     if problems:
@@ -98,7 +97,8 @@ def envelopes_from_args(args: argparse.Namespace) -> list[str]:
     if args.count < 1:
         raise UserError("--count must be at least 1")
     try:
-        body = checked_body(json.dumps({"type": args.job_type, "payload": payload}), args.correlation_id)
+        raw = dump_json({"type": args.job_type, "payload": payload}, "--payload")
+        body = checked_body(raw, args.correlation_id)
     except InvalidEnvelopeError as exc:
         raise UserError(f"invalid envelope: {exc}") from exc
     return [body] * args.count
