@@ -23,7 +23,7 @@ setup: ## Create .venv from uv.lock (finds Python 3.13, installs uv if needed)
 tools: ## setup + the SAM CLI and checkov in their own isolated environments
 	@mkdir -p .tools && devtools/bootstrap.sh --tools > .tools.env
 
-run: setup ## Run the product locally: emulator, queues from template.yaml, poller, /health on :8085
+run: setup ## Run the product locally: emulator, queues from template.yaml, poller, /health on :8085, dashboard on :8086
 	$(VENV_BIN)/workerctl run $(RUN_ARGS)
 
 test: tools lint typecheck check-layer-requirements unit template ## Everything: lint, types, tests, template checks

@@ -24,8 +24,9 @@ def worker_with_noop_registry() -> Any:
     """The real worker handler, its dependencies swapped for a no-op registry (as the unit tests do)."""
     import worker_handler  # noqa: PLC0415 - after the environment is set
     from queue_worker.batch_run import WorkerDependencies  # noqa: PLC0415
+    from queue_worker.registry import run_directly  # noqa: PLC0415
 
-    deps = WorkerDependencies(registry=noop_registry(), idempotency=lambda _key, action: action())
+    deps = WorkerDependencies(registry=noop_registry(), idempotency=run_directly)
     original = worker_handler.dependencies
     worker_handler.dependencies = lambda: deps
     try:

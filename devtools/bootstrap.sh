@@ -4,7 +4,8 @@
 #   - installs uv (pinned) into .tools/uv when it is not on PATH;
 #   - creates .venv from uv.lock (uv sync --frozen);
 #   - with --tools, installs the SAM CLI and checkov each in its own isolated tool environment
-#     (.tools/uv-tools), because their dependency trees clash with the app's.
+#     (.tools/uv-tools), because their dependency trees clash with the app's, and Debian's chromium
+#     for the browser tests when /usr/bin/chromium is missing (apt-get as root; else it says how).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
@@ -65,9 +66,22 @@ install_tool() {  # name version
   touch "$stamp"
 }
 
+install_chromium() {  # the dashboard's browser tests drive Debian's chromium; nothing is downloaded
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing Debian's chromium (the dashboard's browser tests)" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "bootstrap: /usr/bin/chromium is missing and this is not root: the dashboard's browser tests" \
+      "(tests/e2e/dashboard) will fail; install it with 'sudo apt-get install -y chromium'" >&2
+  fi
+}
+
 if [ "${1:-}" = "--tools" ]; then
   install_tool aws-sam-cli "$SAM_CLI_VERSION"
   install_tool checkov "$CHECKOV_VERSION"
+  install_chromium
 fi
 
 # Print what the Makefile needs: the interpreter's directory (sam build wants python3.13 on PATH) and uv.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import uuid
@@ -66,3 +67,24 @@ def string_attribute(value: str) -> dict[str, Any]:
 def sqs_event(*records: dict[str, Any]) -> dict[str, Any]:
     """A batch event."""
     return {"Records": list(records)}
+
+
+def binary_attribute(data: bytes) -> dict[str, Any]:
+    """Lambda's shape of a Binary message attribute: the bytes base64-encoded."""
+    return {
+        "binaryValue": base64.b64encode(data).decode("ascii"),
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": "Binary",
+    }
+
+
+def as_lambda_attributes(send_attributes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """SendMessage ``MessageAttributes`` → what Lambda delivers for them (a redriven message's record)."""
+    shaped: dict[str, dict[str, Any]] = {}
+    for name, entry in send_attributes.items():
+        if "BinaryValue" in entry:
+            shaped[name] = {**binary_attribute(entry["BinaryValue"]), "dataType": entry["DataType"]}
+        else:
+            shaped[name] = {**string_attribute(entry["StringValue"]), "dataType": entry["DataType"]}
+    return shaped

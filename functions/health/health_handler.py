@@ -43,4 +43,4 @@ def monitor() -> HealthMonitor:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> FunctionUrlResponse:  # noqa: ARG001
     """Entry point named in template.yaml (``health_handler.lambda_handler``)."""
-    return answer(event, monitor=monitor, settings=health_settings())
+    return answer(event, monitor=monitor, settings=health_settings)

@@ -63,6 +63,9 @@ def dependencies() -> WorkerDependencies:
         dead_letters=dlq,
         visibility=jobs_queue,
         tracer=record_tracer,
+        requeue=jobs_queue,
+        signing_key=settings.signing_key,
+        max_receive_count=settings.max_receive_count,
     )
 
 

@@ -3,7 +3,8 @@
 An embedded moto server (SQS on ``--emulator-port``, default 4566; the template's DynamoDB tables in a
 second one on ``--dynamodb-port``, default 4567), the queues from template.yaml,
 an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
-(``PORT`` or ``--port``). The functions' log lines pass through unchanged; every 10 s
+(``PORT`` or ``--port``), and a live dashboard on http://127.0.0.1:8086 (``--dashboard-port``).
+The functions' log lines pass through unchanged; every 10 s
 (``--metrics-summary-interval``) a few lines summarise the EMF metrics among them. Ctrl-C or SIGTERM
 stops it cleanly.
 """
@@ -27,6 +28,7 @@ from workerctl.local.runtime import LocalRuntime
 from workerctl.local.template.samconfig import parse_overrides
 
 DEFAULT_HEALTH_PORT = 8085
+DEFAULT_DASHBOARD_PORT = 8086
 
 
 def register(subparsers: Any) -> None:
@@ -70,6 +72,15 @@ def register(subparsers: Any) -> None:
         type=int,
         help="/health port (default: $PORT or 8085)",
     )
+    parser.add_argument(
+        "--dashboard-port",
+        type=int,
+        default=DEFAULT_DASHBOARD_PORT,
+        help="port of the live dashboard on 127.0.0.1; 0 = any free port (default: 8086)",
+    )
+    parser.add_argument(
+        "--no-dashboard", dest="dashboard", action="store_false", help="do not serve the dashboard"
+    )
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="do not enqueue the demo jobs")
     parser.add_argument(
         "--fast-retries",
@@ -106,6 +117,8 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
     """The runtime options ``args`` ask for."""
     if args.queue_url and not args.endpoint_url:
         raise UserError("--queue-url needs --endpoint-url (the embedded emulator creates its own queues)")
+    if not 0 <= args.dashboard_port <= 65535:
+        raise UserError("--dashboard-port must be a port number, 0-65535 (0: any free port)")
     if not 1 <= args.poll_wait <= 20:
         raise UserError("--poll-wait must be between 1 and 20 seconds")
     if not (math.isfinite(args.metrics_summary_interval) and args.metrics_summary_interval >= 0):
@@ -126,6 +139,7 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         emulator_port=args.emulator_port,
         dynamodb_port=args.dynamodb_port,
         health_port=health_port,
+        dashboard_port=args.dashboard_port if args.dashboard else None,
         demo=args.demo,
         fast_retries=args.fast_retries,
         poll_wait_seconds=args.poll_wait,
@@ -142,6 +156,8 @@ def describe(runtime: LocalRuntime) -> str:
         lines.append(f"workerctl: DynamoDB endpoint {runtime.dynamodb_endpoint_url} (the template's tables)")
     if runtime.health_url:
         lines.append(f"workerctl: health {runtime.health_url}/health")
+    if runtime.dashboard_url:
+        lines.append(f"workerctl: dashboard {runtime.dashboard_url}/")
     lines.append(
         f'workerctl: try `workerctl send --type checksum --payload \'{{"text": "hi"}}\' '
         f"--endpoint-url {endpoint}`; Ctrl-C stops"

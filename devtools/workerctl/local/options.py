@@ -21,6 +21,7 @@ class RuntimeOptions:
     emulator_port: int = 4566
     dynamodb_port: int | None = None  # None: emulator_port + 1 (0 when emulator_port is 0: any free port)
     health_port: int = 8085
+    dashboard_port: int | None = None  # None: no dashboard (`workerctl run` asks for 8086); 0: any port
     demo: bool = True
     fast_retries: bool = False
     poll_wait_seconds: float = 20.0

@@ -16,6 +16,7 @@ def ensure_port_free(host: str, port: int, what: str, how_to_change: str) -> Non
     if port == 0:
         return
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is free
         try:
             probe.bind((host, port))
         except OSError as exc:

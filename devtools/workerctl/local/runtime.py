@@ -7,12 +7,14 @@ batches in flight finish (each bounded by the function's Timeout), then stops th
 
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Any
 
 from workerctl.aws import aws_client
 from workerctl.local import resources
 from workerctl.local.console import Console
+from workerctl.local.dashboard.wiring import Dashboard
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
@@ -41,9 +43,16 @@ class LocalRuntime:
         self.metrics = MetricsSummary()
         self.queue_urls: dict[str, str] = {}
         self.health_url: str | None = None
+        self.dashboard_url: str | None = None
+        self.dashboard = (
+            None
+            if options.dashboard_port is None
+            else Dashboard(options.dashboard_port, options.region, local=options.endpoint_url != "aws")
+        )
         self.endpoint_url: str | None = None
         self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
+        self.local_secret = secrets.token_hex(32)  # stands in for the stack's generated secrets
         self._emulator: EmbeddedEmulator | None = None
         self._table_emulator: EmbeddedEmulator | None = None
         self._pollers: list[EventSourcePoller] = []
@@ -79,6 +88,8 @@ class LocalRuntime:
             poller.start()
         if self._health is not None:
             self._health.start()
+        if self.dashboard is not None:
+            self.dashboard_url = self.dashboard.start(self)
         threading.Thread(target=self._status_loop, name="status", daemon=True).start()
         if options.metrics_summary_seconds > 0:
             threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
@@ -135,19 +146,30 @@ class LocalRuntime:
             function, options.region, self.endpoint_url, self.dynamodb_endpoint_url
         )
         setup = sandbox.function_setup(
-            model, function, variables, (DEMO_JOB_MODULE, *options.extra_job_modules), options.extra_sys_paths
+            model,
+            function,
+            variables,
+            (DEMO_JOB_MODULE, *options.extra_job_modules),
+            options.extra_sys_paths,
+            secret=self.local_secret,
         )
+        if self.dashboard is not None and "JOB_MODULES" in setup.environment:
+            self.dashboard.job_modules = tuple(setup.environment["JOB_MODULES"].split(","))
         for event in function.sqs_events:
             url = self.queue_urls.get(event.queue_logical_id or "")
             if not event.enabled or url is None:
                 continue
+            key = f"{function.logical_id}.{event.name}"
             pool = sandbox.function_pool(
                 setup, function.timeout, event.maximum_concurrency, self.function_log
             )
-            self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
+            self._add_pool(key, pool, function.timeout)
             target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
+            invoke = (
+                pool.invoke if self.dashboard is None else self.dashboard.observe(key, event, pool.invoke)
+            )
             self._pollers.append(
-                EventSourcePoller(self._client, target, pool.invoke, self.stats, self.console.log)
+                EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
             )
         if function.has_url and self._health is None:
             size = 1  # one warm process answers probes; requests queue behind it
@@ -182,6 +204,8 @@ class LocalRuntime:
         self.console.log(line)
         if self.options.metrics_summary_seconds > 0:
             self.metrics.feed(line)
+        if self.dashboard is not None:
+            self.dashboard.feed(line)
 
     def print_metrics_summary(self) -> None:
         """Print the metrics that arrived since the last summary, if any (one console write)."""
@@ -198,6 +222,8 @@ class LocalRuntime:
         for poller in self._pollers:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()
+        if self.dashboard is not None:
+            self.dashboard.stop()
         if self._health is not None:
             self._health.stop()
             self._health = None

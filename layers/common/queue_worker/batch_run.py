@@ -1,15 +1,20 @@
 """The per-record run of one invocation: what happens to each record the batch processor hands over.
 
 Per record (:meth:`BatchRun.handle`, called by the Powertools batch processor):
-1. out of time (remaining < margin)? → skip it: reported failed, made visible again at once;
-2. inside a logging context carrying ``correlation_id``, ``message_id``, ``job_type`` and
+1. the job's identity: its own message id, or the first delivery's id when the record carries a
+   ``DeadLetter`` attribute whose signature verifies (an unverified one is ignored, with a warning);
+2. out of time (remaining < margin)? → skipped, made visible again at once, unless it is at its last
+   receive (``MAX_RECEIVE_COUNT``) on a standard queue: then it is re-enqueued as a new message
+   (same body, attributes and job identity) so timeout skips alone never push it into the DLQ;
+3. inside a logging context carrying ``correlation_id``, ``message_id``, ``job_type`` and
    ``receive_count`` (removed when the record ends, so nothing leaks into the next one):
-   validate the envelope and run the job (once per idempotency key) inside an X-Ray subsegment
-   annotated with the ids and the producer's trace root (``queue_worker.tracing``);
-3. permanent error → sent straight to the DLQ with its error metadata and treated as handled (if that
-   send fails the record is reported failed: nothing is lost); any other error → reported failed with
-   an exponential, jittered visibility backoff. Successes are logged per record only at DEBUG.
-The run keeps the batch's metrics and visibility changes; ``queue_worker.invocation`` applies them.
+   validate the envelope and run the job (once per idempotency key) inside an X-Ray subsegment;
+4. permanent error → sent straight to the DLQ with its error metadata and treated as handled (if that
+   send fails the record is reported failed: nothing is lost; a delivery that was dead-lettered before
+   is counted as a duplicate and not sent again); any other error → reported failed with an
+   exponential, jittered visibility backoff. Successes are logged per record only at DEBUG.
+Every failure has one ERROR line carrying the message id. The run keeps the batch's metrics and
+visibility changes; ``queue_worker.invocation`` applies them.
 """
 
 from __future__ import annotations
@@ -22,28 +27,33 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from queue_worker.correlation import correlation_id_for, xray_root
-from queue_worker.dead_letter import dead_letter_message, original_message_id
+from queue_worker.dead_letter import JobIdentity, Trust, job_identity
 from queue_worker.envelope import INVALID_ENVELOPE_TYPE, JobEnvelope, parse_envelope
-from queue_worker.errors import InvalidEnvelopeError, PermanentJobError, RecordSkippedError
+from queue_worker.errors import InvalidEnvelopeError, PermanentJobError
 from queue_worker.log import logger
 from queue_worker.metrics import BatchMetrics, Outcome
+from queue_worker.record_exits import dead_letter_record, skip_record
 from queue_worker.registry import IdempotencyGuard, JobContext, JobRegistry, JobSender
+from queue_worker.sqs_record import group_id_of, receive_count_of, sent_timestamp_ms, text_attribute
 from queue_worker.tracing import MAX_TRACED_RECORDS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
     from queue_worker.dead_letter import DeadLetterMessage
     from queue_worker.tracing import RecordTracer
 
-MAX_LOGGED_ERROR_CHARS = 500
-
 
 class DeadLetterSink(Protocol):
-    """Where permanent failures go; the SQS adapter implements it."""
+    """Where permanent failures go (the DLQ) and skipped last receives return (the jobs queue).
+
+    The SQS adapter implements it: body and attributes as given, FIFO fields when present.
+    """
 
     def send_dead_letter(self, message: DeadLetterMessage) -> str:
-        """Send ``message`` to the DLQ; return its new message id (raises when it could not)."""
+        """Send ``message``; return its new message id (raises when it could not)."""
         ...
 
 
@@ -66,19 +76,14 @@ class WorkerDependencies:
     visibility: VisibilityChanger | None = None
     tracer: RecordTracer | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-
-
-def receive_count_of(record: SQSRecord) -> int:
-    """``ApproximateReceiveCount`` as an int (1 when absent or malformed)."""
-    try:
-        return max(1, int(record.attributes.approximate_receive_count))
-    except (TypeError, ValueError):
-        return 1
+    requeue: DeadLetterSink | None = None  # the jobs queue, for a skipped record at its last receive
+    signing_key: bytes | None = None  # signs and verifies the DeadLetter attribute
+    max_receive_count: int | None = None  # the jobs queue's maxReceiveCount, when known
 
 
 @dataclass
 class BatchRun:
-    """State of one invocation: deadline, metrics and pending visibility changes."""
+    """State of one invocation: deadline, metrics, pending visibility changes, records logged failed."""
 
     deps: WorkerDependencies
     remaining_ms: Callable[[], int]
@@ -89,22 +94,21 @@ class BatchRun:
     out_of_time: bool = False
     max_traced_records: int = MAX_TRACED_RECORDS
     traced_records: int = 0
+    logged_failures: set[str] = field(default_factory=set)  # message ids with their ERROR line
 
     def handle(self, record: SQSRecord) -> object:
         """Process one record; raising reports it in ``batchItemFailures``."""
-        self._observe_age(record)
-        try:  # parsed once: the job type labels every log line, even of an invalid body
-            parsed = parse_envelope(record.body)
-            envelope: JobEnvelope | InvalidEnvelopeError = parsed
-            job_type = parsed.type
-        except InvalidEnvelopeError as invalid:
-            envelope, job_type = invalid, INVALID_ENVELOPE_TYPE
+        raw = record.raw_event
+        self._observe_age(raw)
+        identity = job_identity(raw, self.deps.signing_key)
+        envelope, job_type = _parse(raw)
         context = JobContext(
-            message_id=original_message_id(record.raw_event),
-            correlation_id=correlation_id_for(record.raw_event),
-            receive_count=receive_count_of(record),
+            message_id=identity.message_id,
+            correlation_id=correlation_id_for({**raw, "messageId": identity.message_id}),
+            receive_count=receive_count_of(raw),
             sender=self.deps.sender,
-            trace_header=record.attributes.aws_trace_header,
+            trace_header=text_attribute(raw, "AWSTraceHeader"),
+            group_id=group_id_of(raw),
         )
         with logger.append_context_keys(
             correlation_id=context.correlation_id,
@@ -112,18 +116,21 @@ class BatchRun:
             job_type=job_type,
             receive_count=context.receive_count,
         ):
+            if identity.trust is Trust.UNVERIFIED:
+                logger.warning("DeadLetter attribute not verified: ignored, the job keeps its own id")
             metric_type = self.deps.registry.bounded_job_type(job_type)
             if self.out_of_time or self.remaining_ms() < self.margin_ms:
-                return self._skip(record, metric_type)
+                return skip_record(self, raw, identity, metric_type)
             with self._trace(record, context, metric_type):
-                return self._run(record, envelope, context, metric_type)
+                return self._run(raw, envelope, context, metric_type, identity)
 
     def _run(
         self,
-        record: SQSRecord,
+        raw: Mapping[str, Any],
         envelope: JobEnvelope | InvalidEnvelopeError,
         context: JobContext,
         metric_type: str,
+        identity: JobIdentity,
     ) -> object:
         started = time.perf_counter()
         try:
@@ -131,9 +138,9 @@ class BatchRun:
                 raise envelope  # noqa: TRY301 - handled by the except below, like any permanent error
             result = self.deps.registry.run(envelope, context, self.deps.idempotency)
         except PermanentJobError as exc:
-            return self._dead_letter(record, exc, metric_type)
+            return dead_letter_record(self, raw, exc, metric_type, identity)
         except Exception as exc:
-            self._fail_transient(record, exc, metric_type, "job failed, will be retried")
+            self.fail_transient(raw, exc, metric_type, "job failed, will be retried")
             raise
         duration_ms = round((time.perf_counter() - started) * 1000, 3)
         self.metrics.record(metric_type, Outcome.SUCCEEDED, duration_ms)
@@ -162,40 +169,35 @@ class BatchRun:
             },
         )
 
-    def _skip(self, record: SQSRecord, metric_type: str) -> object:
-        if not self.out_of_time:
-            logger.warning("too little time left: remaining records return to the queue now")
-        self.out_of_time = True
-        self.visibility[record.receipt_handle] = 0
-        self.metrics.record(metric_type, Outcome.SKIPPED_BY_TIMEOUT)
-        raise RecordSkippedError("skipped: the invocation is about to time out")
-
-    def _dead_letter(self, record: SQSRecord, error: PermanentJobError, metric_type: str) -> object:
-        details = {"error_type": type(error).__name__, "error": str(error)[:MAX_LOGGED_ERROR_CHARS]}
-        if self.deps.dead_letters is None:
-            logger.error("job failed permanently; no DLQ URL configured, SQS redrive applies", extra=details)
-            self.metrics.record(metric_type, Outcome.FAILED_TRANSIENT)
-            raise error
-        message = dead_letter_message(record.raw_event, error, self.deps.clock())
-        send = self.deps.dead_letters.send_dead_letter
-        try:
-            # Through the idempotency guard: a duplicate delivery never dead-letters the same message twice.
-            dlq_id = self.deps.idempotency(f"dead-letter:{record.message_id}", lambda: send(message))
-        except Exception as exc:
-            self._fail_transient(record, exc, metric_type, "job failed permanently and the DLQ send failed")
-            raise
-        logger.error("job failed permanently; sent to the dead-letter queue", extra=details)
-        self.metrics.record(metric_type, Outcome.DEAD_LETTERED)
-        return {"deadLetterMessageId": dlq_id}
-
-    def _fail_transient(self, record: SQSRecord, exc: Exception, metric_type: str, message: str) -> None:
-        delay = self.backoff_seconds(receive_count_of(record))
-        self.visibility[record.receipt_handle] = delay
+    def fail_transient(self, raw: Mapping[str, Any], exc: Exception, metric_type: str, message: str) -> None:
+        """Count, log (one ERROR line with the traceback) and back off a record reported failed."""
+        delay = self.backoff_seconds(receive_count_of(raw))
+        handle = raw.get("receiptHandle")
+        if isinstance(handle, str) and handle:
+            self.visibility[handle] = delay
         self.metrics.record(metric_type, Outcome.FAILED_TRANSIENT)
+        self.logged_failures.add(str(raw["messageId"]))
         logger.exception(message, extra={"error_type": type(exc).__name__, "retry_in_seconds": delay})
 
-    def _observe_age(self, record: SQSRecord) -> None:
-        sent = record.attributes.sent_timestamp
-        if sent and sent.isdigit():
+    def log_failure(self, raw: Mapping[str, Any], message: str, details: Mapping[str, str] = {}) -> None:
+        """The record's one ERROR line (the message id comes from the logging context)."""
+        self.logged_failures.add(str(raw["messageId"]))
+        logger.error(message, extra=dict(details))
+
+    def _observe_age(self, raw: Mapping[str, Any]) -> None:
+        sent = sent_timestamp_ms(raw)
+        if sent is not None:
             now_ms = self.deps.clock().timestamp() * 1000
-            self.metrics.message_ages_ms.append(max(0.0, now_ms - int(sent)))
+            self.metrics.message_ages_ms.append(max(0.0, now_ms - sent))
+
+
+def _parse(raw: Mapping[str, Any]) -> tuple[JobEnvelope | InvalidEnvelopeError, str]:
+    """The envelope (or why it is invalid: permanent) and the job type that labels the record's logs."""
+    body = raw.get("body")
+    if not isinstance(body, str):
+        return InvalidEnvelopeError("the record has no text body"), INVALID_ENVELOPE_TYPE
+    try:
+        envelope = parse_envelope(body)
+    except InvalidEnvelopeError as invalid:
+        return invalid, INVALID_ENVELOPE_TYPE
+    return envelope, envelope.type

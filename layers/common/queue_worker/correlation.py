@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from queue_worker.sqs_record import message_attributes_of, text_attribute
+
 CORRELATION_ATTRIBUTE = "CorrelationId"
 
 
@@ -29,12 +31,11 @@ def xray_root(trace_header: str | None) -> str | None:
 
 def correlation_id_for(record: Mapping[str, Any]) -> str:
     """The correlation id of one Lambda SQS record."""
-    attributes: Mapping[str, Any] = record.get("messageAttributes") or {}
-    attribute = attributes.get(CORRELATION_ATTRIBUTE) or {}
-    value = attribute.get("stringValue") if isinstance(attribute, Mapping) else None
+    attribute = message_attributes_of(record).get(CORRELATION_ATTRIBUTE) or {}
+    value = attribute.get("stringValue")
     if isinstance(value, str) and value.strip():
         return value.strip()
-    root = xray_root((record.get("attributes") or {}).get("AWSTraceHeader"))
+    root = xray_root(text_attribute(record, "AWSTraceHeader"))
     if root:
         return root
-    return str(record["messageId"])
+    return str(record.get("messageId", ""))

@@ -42,3 +42,11 @@ class QueueUnavailableError(WorkerError):
 
 class RecordSkippedError(WorkerError):
     """Not started: too little of the invocation remained. Reported failed and made visible at once."""
+
+
+class InvalidEventError(WorkerError):
+    """The invocation's event is not an SQS batch (S3, SNS, ``{}``, a list, a record without an id)."""
+
+
+class IdempotencyConflictError(PermanentJobError):
+    """An idempotency key already used by a job with a different payload: never another job's result."""

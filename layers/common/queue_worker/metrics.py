@@ -28,6 +28,8 @@ class Outcome(StrEnum):
     FAILED_TRANSIENT = "FailedTransient"
     DEAD_LETTERED = "DeadLettered"
     SKIPPED_BY_TIMEOUT = "SkippedByTimeout"
+    REQUEUED = "Requeued"  # skipped at its last receive and sent again as a new message
+    DUPLICATE_DEAD_LETTER = "DuplicateDeadLetter"  # failed permanently again; already in the DLQ
 
 
 def sample_values(values: list[float], limit: int = MAX_VALUES_PER_METRIC) -> list[float]:

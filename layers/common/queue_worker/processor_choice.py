@@ -7,9 +7,6 @@ invocation, so module-level instances are safe.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from aws_lambda_powertools.utilities.batch import BasePartialBatchProcessor, BatchProcessor, EventType
 from aws_lambda_powertools.utilities.batch.sqs_fifo_partial_processor import SqsFifoPartialProcessor
 
@@ -22,14 +19,8 @@ for _fifo in (FIFO_PROCESSOR, FIFO_GROUP_PROCESSOR):
     _fifo.raise_on_entire_batch_failure = False  # its __init__ does not take the flag
 
 
-def is_fifo_event(event: Mapping[str, Any]) -> bool:
-    """True when the batch comes from a FIFO queue (its source ARN ends in ``.fifo``)."""
-    records = event.get("Records") or []
-    return bool(records) and str(records[0].get("eventSourceARN", "")).endswith(".fifo")
-
-
-def processor_for(event: Mapping[str, Any], skip_group_on_error: bool = False) -> BasePartialBatchProcessor:
-    """The processor that matches the event's queue type."""
-    if not is_fifo_event(event):
+def processor_for(fifo: bool, skip_group_on_error: bool = False) -> BasePartialBatchProcessor:
+    """The processor for a FIFO or standard batch (``queue_worker.sqs_record.is_fifo_batch``)."""
+    if not fifo:
         return STANDARD_PROCESSOR
     return FIFO_GROUP_PROCESSOR if skip_group_on_error else FIFO_PROCESSOR

@@ -15,8 +15,10 @@ Usage in a job module named by ``JOB_MODULES``::
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,8 +31,19 @@ from queue_worker.errors import ConfigurationError, InvalidPayloadError, Unknown
 class JobSender(Protocol):
     """Where jobs send onward work; the SQS adapter implements it, tests pass an in-memory fake."""
 
-    def send_job(self, envelope: JobEnvelope, correlation_id: str, trace_header: str | None = None) -> str:
-        """Enqueue ``envelope`` carrying ``correlation_id`` (and the X-Ray header); return the message id."""
+    def send_job(
+        self,
+        envelope: JobEnvelope,
+        correlation_id: str,
+        trace_header: str | None = None,
+        *,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> str:
+        """Enqueue ``envelope`` carrying ``correlation_id`` (and the X-Ray header); return the message id.
+
+        ``group_id``/``deduplication_id`` are the FIFO fields (set when the parent came from a FIFO queue).
+        """
         ...
 
 
@@ -38,7 +51,8 @@ class JobSender(Protocol):
 class JobContext:
     """What a job handler may know about the message it is processing.
 
-    ``message_id`` is the first delivery's id (kept across a DLQ redrive), the default idempotency key.
+    ``message_id`` is the first delivery's id (kept across a DLQ redrive when the dead letter's signature
+    verifies), the default idempotency key. ``group_id`` is the FIFO message group (None: standard queue).
     """
 
     message_id: str
@@ -46,25 +60,53 @@ class JobContext:
     receive_count: int
     sender: JobSender | None = None
     trace_header: str | None = None
+    group_id: str | None = None
+    _sends: Iterator[int] = field(default_factory=itertools.count, repr=False, compare=False)
 
     def send_job(self, envelope: JobEnvelope) -> str:
-        """Send onward work with this record's correlation id (fails clearly if no queue is configured)."""
+        """Send onward work with this record's correlation id (fails clearly if no queue is configured).
+
+        From a FIFO queue the child joins the parent's message group, with a deduplication id derived
+        from the parent's id and the child's position: a retried parent re-sends the same ids, so SQS
+        drops the copies inside its 5-minute deduplication window.
+        """
         if self.sender is None:
             raise ConfigurationError("this job sends onward work but JOBS_QUEUE_URL is not configured")
-        return self.sender.send_job(envelope, self.correlation_id, self.trace_header)
+        position = next(self._sends)
+        if self.group_id is None:
+            return self.sender.send_job(envelope, self.correlation_id, self.trace_header)
+        digest = hashlib.sha256(f"{self.message_id}\n{position}".encode()).hexdigest()
+        return self.sender.send_job(
+            envelope,
+            self.correlation_id,
+            self.trace_header,
+            group_id=self.group_id,
+            deduplication_id=digest,
+        )
 
 
 type JobHandler[P: BaseModel] = Callable[[P, JobContext], object]
 type KeyFunction[P: BaseModel] = Callable[[P], str]
-# Runs a job's side effects under a key: at most once per key when idempotency is on (the DynamoDB
-# adapter), every time when it is off (run_directly). The dead-letter send goes through it too.
-type IdempotencyGuard = Callable[[str, Callable[[], object]], object]
+
+
+class IdempotencyGuard(Protocol):
+    """Runs a job's side effects under a key: at most once per key when idempotency is on (the DynamoDB
+    adapter), every time when it is off (:func:`run_directly`). The dead-letter send goes through it too.
+
+    ``payload`` is what the key stands for: the DynamoDB guard stores its hash and raises
+    :class:`~queue_worker.errors.IdempotencyConflictError` (permanent) when the key comes back with
+    another payload, instead of returning another job's result.
+    """
+
+    def __call__(self, key: str, action: Callable[[], object], payload: object = None) -> object:
+        """Run ``action`` (once per ``key`` when idempotent); return its (possibly stored) result."""
+        ...
 
 
 UNREGISTERED_JOB_TYPE = "unregistered"
 
 
-def run_directly(key: str, action: Callable[[], object]) -> object:  # noqa: ARG001 - IdempotencyGuard shape
+def run_directly(key: str, action: Callable[[], object], payload: object = None) -> object:  # noqa: ARG001
     """The :data:`IdempotencyGuard` without idempotency: runs ``action`` every time."""
     return action()
 
@@ -91,7 +133,7 @@ class JobDefinition[P: BaseModel]:
                 f"payload of {self.job_type!r} is invalid: {summarise_validation_error(exc)}"
             ) from exc
         key = self.idempotency_key(model) if self.idempotency_key else context.message_id
-        return guard(f"{self.job_type}:{key}", lambda: self.handler(model, context))
+        return guard(f"{self.job_type}:{key}", lambda: self.handler(model, context), payload)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
 
 from queue_worker.errors import ConfigurationError
 
@@ -24,6 +24,11 @@ def _split_csv(value: object) -> object:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
     return value
+
+
+def _blank_is_unset(value: object) -> object:
+    """``NAME=`` (blank) means unset, as the local runtime and shells may export it."""
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 ModuleList = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
@@ -76,11 +81,29 @@ class WorkerSettings(_EnvSettings):
     )
     backoff_base_seconds: float = Field(default=2.0, alias="BACKOFF_BASE_SECONDS", ge=0)
     backoff_cap_seconds: float = Field(default=900.0, alias="BACKOFF_CAP_SECONDS", ge=0, le=43_200)
+    dead_letter_signing_key: Annotated[SecretStr | None, BeforeValidator(_blank_is_unset)] = Field(
+        default=None,
+        alias="DEAD_LETTER_SIGNING_KEY",
+        min_length=32,
+        description="HMAC key signing the DeadLetter attribute; unset = dead letters are never trusted.",
+    )
+    max_receive_count: int | None = Field(
+        default=None,
+        alias="MAX_RECEIVE_COUNT",
+        ge=1,
+        description="The jobs queue's maxReceiveCount: a record skipped at its last receive is re-enqueued.",
+    )
     fifo_skip_group_on_error: bool = Field(
         default=False,
         alias="FIFO_SKIP_GROUP_ON_ERROR",
         description="FIFO: on a failure, skip only that message group and keep processing the others.",
     )
+
+    @property
+    def signing_key(self) -> bytes | None:
+        """The signing key's bytes (UTF-8), None when unset."""
+        key = self.dead_letter_signing_key
+        return key.get_secret_value().encode() if key is not None else None
 
 
 @cache

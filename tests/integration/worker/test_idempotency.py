@@ -9,6 +9,7 @@ import pytest
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
 from queue_worker.adapters.dynamodb_idempotency import dynamodb_idempotency_guard
+from queue_worker.errors import IdempotencyConflictError
 
 
 @pytest.fixture
@@ -68,3 +69,11 @@ def test_a_key_in_progress_elsewhere_raises_so_the_record_is_retried(table: str)
 
     with pytest.raises(IdempotencyAlreadyInProgressError):
         guard("job:same", reentrant)
+
+
+def test_the_same_key_with_another_payload_is_a_conflict_not_the_stored_result(table: str) -> None:
+    guard = dynamodb_idempotency_guard(table, 3600)
+    assert guard("job:m-1", lambda: "first job", {"amount": 1}) == "first job"
+    assert guard("job:m-1", lambda: "replayed?", {"amount": 1}) == "first job"  # same payload: replay
+    with pytest.raises(IdempotencyConflictError, match="different payload"):
+        guard("job:m-1", lambda: "never run", {"amount": 2})

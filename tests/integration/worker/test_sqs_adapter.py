@@ -12,7 +12,7 @@ from queue_worker.adapters.sqs_queue import SqsJobQueue
 from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, dead_letter_message
 from queue_worker.envelope import JobEnvelope
 from queue_worker.errors import QueueUnavailableError
-from tests.factories import sqs_record
+from tests.factories import binary_attribute, sqs_record
 
 TRACE = "Root=1-691f3c2a-4f1e2d3c4b5a69788796a5b4;Parent=53995c3f42cd8ad8;Sampled=1"
 
@@ -53,6 +53,28 @@ def test_fifo_dead_letters_keep_their_group(sqs: Any, aws: None) -> None:
     SqsJobQueue(url).send_dead_letter(dead_letter_message(record, ValueError("x"), datetime.now(UTC)))
     [message] = receive_all(sqs, url)
     assert message["Attributes"]["MessageGroupId"] == "customer-9"
+
+
+def test_binary_attributes_reach_the_dlq_byte_for_byte(sqs: Any, queues: dict[str, str]) -> None:
+    data = bytes(range(256))
+    record = sqs_record(message_id="orig-b", extra_attributes={"blob": binary_attribute(data)})
+    SqsJobQueue(queues["dlq"]).send_dead_letter(
+        dead_letter_message(record, ValueError("x"), datetime.now(UTC))
+    )
+    [message] = receive_all(sqs, queues["dlq"])
+    assert message["MessageAttributes"]["blob"] == {"DataType": "Binary", "BinaryValue": data}
+
+
+def test_send_job_on_a_fifo_queue_sets_the_group_and_deduplication_id(sqs: Any, aws: None) -> None:
+    url = sqs.create_queue(QueueName="it-jobs.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    queue = SqsJobQueue(url)
+    child = JobEnvelope(type="checksum", payload={"text": "x"})
+    queue.send_job(child, "corr-f", group_id="parent-group", deduplication_id="d-1")
+    queue.send_job(child, "corr-f", group_id="parent-group", deduplication_id="d-1")  # a retried parent
+    queue.send_job(child, "corr-g")  # no parent group: the correlation id groups it
+    messages = receive_all(sqs, url)
+    assert [m["Attributes"]["MessageGroupId"] for m in messages] == ["parent-group", "corr-g"]
+    assert messages[0]["Attributes"]["MessageDeduplicationId"] == "d-1"
 
 
 def test_change_visibility_batches_and_reports_bad_handles(sqs: Any, queues: dict[str, str]) -> None:

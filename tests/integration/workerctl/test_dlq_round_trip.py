@@ -4,7 +4,8 @@ The real path on moto: a producer's message on the jobs queue, received as the e
 receives it (``lambda_record``, Lambda's shape), a permanent failure in the real worker handler (it
 dead-letters the message itself), then ``workerctl dlq redrive``. The redriven message must carry the
 original body and every original attribute (string, number, binary, ten of them, a correlation id)
-and the trace header; ``DeadLetter`` rides along when there is room (it keeps the job's first id).
+and the trace header (checked in the redrive's request: moto's SendMessageBatch drops it);
+``DeadLetter`` rides along when there is room (it keeps the job's first id).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 import pytest
 
 import worker_handler
 from tests.factories import envelope
 from workerctl import cli
+from workerctl.cli.dlq import command as dlq_command
+from workerctl.dlq.sqs_adapter import SqsQueues
 from workerctl.local.esm.records import lambda_record
 
 CLI = ["--endpoint-url", "aws", "--stack", "it"]  # moto intercepts the AWS endpoints
@@ -97,9 +101,23 @@ def test_redrive_restores_body_and_attributes(
         assert dead_letter is None
 
 
-def test_redrive_restores_the_trace_header(sqs: Any, wired: dict[str, str], lambda_context: Any) -> None:
+def test_redrive_restores_the_trace_header(
+    sqs: Any, wired: dict[str, str], lambda_context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the redrive's own client, recording its SendMessageBatch entries: moto drops an entry's
+    # MessageSystemAttributes (its SendMessage keeps them; AWS keeps both), so past the DLQ the
+    # request is what can be checked
+    sent: list[dict[str, Any]] = []
+    client = boto3.client("sqs", region_name="eu-west-1")
+    client.meta.events.register(
+        "provide-client-params.sqs.SendMessageBatch", lambda params, **_: sent.extend(params["Entries"])
+    )
+    monkeypatch.setattr(dlq_command, "make_queues", lambda _args: SqsQueues(client))
     attributes = {"CorrelationId": string("corr-t")}
+    # When
     _, redriven = dead_letter_then_redrive(sqs, wired, lambda_context, attributes, trace=TRACE)
+    # Then the worker kept the trace header in the DLQ and the redrive sends it back with the message
     assert redriven["Body"] == BODY
-    assert redriven["Attributes"].get("AWSTraceHeader") == TRACE
     assert {k: v for k, v in redriven["MessageAttributes"].items() if k != "DeadLetter"} == attributes
+    [entry] = sent
+    assert entry["MessageSystemAttributes"] == {"AWSTraceHeader": string(TRACE)}

@@ -26,6 +26,7 @@ TEMPLATE_PATH = ROOT / "template.yaml"
 SAMCONFIG_PATH = ROOT / "samconfig.toml"
 FUNCTION = "AWS::Serverless::Function"
 QUEUE = "AWS::SQS::Queue"
+MAPPING = "AWS::Lambda::EventSourceMapping"
 
 PSEUDO_PARAMETERS = {
     "AWS::AccountId": "123456789012",
@@ -173,6 +174,20 @@ def dead_letter_queue_of(template: Template, queue: str, params: Params) -> str:
     return target
 
 
+def generated_mappings(template: Template) -> dict[str, str]:
+    """Event source mappings SAM generates, by logical id (``<Function><Event>``), with their function.
+
+    The template may reference them (``!Ref WorkerFunctionJobs`` is the mapping's UUID); the deploy
+    rehearsal (tests/integration/rehearsal) proves SAM's translation names them this way.
+    """
+    return {
+        f"{name}{event_name}": name
+        for name, function in resources_of_type(template, FUNCTION).items()
+        for event_name, event in function.get("Properties", {}).get("Events", {}).items()
+        if event.get("Type") == "SQS"
+    }
+
+
 def url_functions(template: Template) -> dict[str, dict[str, Any]]:
     """SAM functions that have a Function URL."""
     return {
@@ -187,9 +202,12 @@ def dummy_value(logical_id: str, attribute: str = "") -> str:
     return f"dummy-{logical_id}-{attribute}" if attribute else f"dummy-{logical_id}"
 
 
-def substitute(template: Template, sub: Any, params: Params) -> str:
-    """Expand an ``Fn::Sub`` value with parameter values, pseudo parameters and dummy resource values."""
+def substitute(template: Template, sub: Any, params: Params, pseudo: Mapping[str, str] | None = None) -> str:
+    """Expand an ``Fn::Sub`` value with parameter values, pseudo parameters (``pseudo`` overrides the
+    defaults) and dummy resource values."""
     text, variables = (sub[0], sub[1]) if isinstance(sub, list) else (sub, {})
+    pseudo_values = {**PSEUDO_PARAMETERS, **(pseudo or {})}
+    known = set(template["Resources"]) | set(generated_mappings(template))
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -197,10 +215,10 @@ def substitute(template: Template, sub: Any, params: Params) -> str:
             return str(resolve(template, variables[name], params))
         if name in params:
             return str(params[name])
-        if name in PSEUDO_PARAMETERS:
-            return PSEUDO_PARAMETERS[name]
+        if name in pseudo_values:
+            return pseudo_values[name]
         logical_id, _, attribute = name.partition(".")
-        assert logical_id in template["Resources"], f"unresolvable placeholder ${{{name}}}"
+        assert logical_id in known, f"unresolvable placeholder ${{{name}}}"
         return dummy_value(logical_id, attribute)
 
     return _PLACEHOLDER.sub(replace, text).replace("${!", "${")

@@ -7,6 +7,8 @@ AWS/Lambda: "Types of metrics for Lambda functions" and "Monitoring concurrency"
 (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html,
 https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html); per-function dimension
 FunctionName (Resource and ExecutedVersion exist for versions/aliases, which this stack does not use).
+Event source mapping metrics ("Event source mapping metrics" on the same page; published only with the
+mapping's ``MetricsConfig: {Metrics: [EventCount]}``): dimension EventSourceMappingUUID.
 Worker EMF metrics: layers/common/queue_worker/metrics.py plus Powertools' ColdStart, which carries
 the dimensions service and function_name.
 """
@@ -57,6 +59,16 @@ LAMBDA_METRICS = frozenset(
         "UnreservedConcurrentExecutions",
     }
 )
+MAPPING_METRICS = frozenset(
+    {
+        "PolledEventCount",
+        "FilteredOutEventCount",
+        "InvokedEventCount",
+        "FailedInvokeEventCount",
+        "DroppedEventCount",
+        "DeletedEventCount",
+    }
+)
 WORKER_EMF_METRICS = frozenset(
     {
         "RecordsReceived",
@@ -64,6 +76,8 @@ WORKER_EMF_METRICS = frozenset(
         "RecordsFailedTransient",
         "RecordsDeadLettered",
         "RecordsSkippedByTimeout",
+        "RecordsRequeued",
+        "RecordsDuplicateDeadLetter",
         "JobDuration",
         "MessageAge",
     }
@@ -83,19 +97,27 @@ class MetricLine:
     stat: str | None = None
 
 
+def _catalogue(line: MetricLine, emf_namespace: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(known metric names, expected dimension names) for the line's namespace, or None if unknown."""
+    if line.namespace == "AWS/SQS":
+        return SQS_METRICS, frozenset({"QueueName"})
+    if line.namespace == "AWS/Lambda":
+        if line.name in MAPPING_METRICS:
+            return MAPPING_METRICS, frozenset({"EventSourceMappingUUID"})
+        return LAMBDA_METRICS, frozenset({"FunctionName"})
+    if line.namespace == emf_namespace:
+        if line.name == COLD_START:
+            return frozenset({COLD_START}), frozenset({"service", "function_name"})
+        return WORKER_EMF_METRICS, frozenset({"service"})
+    return None
+
+
 def metric_problems(line: MetricLine, emf_namespace: str) -> list[str]:
     """Why ``line`` is not a documented metric with the right dimension names (empty when it is)."""
-    expected_dimensions: frozenset[str]
-    if line.namespace == "AWS/SQS":
-        known, expected_dimensions = SQS_METRICS, frozenset({"QueueName"})
-    elif line.namespace == "AWS/Lambda":
-        known, expected_dimensions = LAMBDA_METRICS, frozenset({"FunctionName"})
-    elif line.namespace == emf_namespace and line.name == COLD_START:
-        known, expected_dimensions = frozenset({COLD_START}), frozenset({"service", "function_name"})
-    elif line.namespace == emf_namespace:
-        known, expected_dimensions = WORKER_EMF_METRICS, frozenset({"service"})
-    else:
+    catalogue = _catalogue(line, emf_namespace)
+    if catalogue is None:
         return [f"{line.namespace}/{line.name}: namespace is not AWS/SQS, AWS/Lambda or {emf_namespace}"]
+    known, expected_dimensions = catalogue
     problems = []
     if line.name not in known:
         problems.append(f"{line.namespace}/{line.name}: not a documented metric of {line.namespace}")

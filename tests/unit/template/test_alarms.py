@@ -9,12 +9,14 @@ import pytest
 
 from tests.unit.template.cfn import (
     FUNCTION,
+    MAPPING,
     NO_VALUE,
     QUEUE,
     Template,
     condition_holds,
     dead_letter_queue_of,
     effective_parameters,
+    generated_mappings,
     is_active,
     number,
     reference_target,
@@ -57,6 +59,11 @@ def worker_functions(template: Template, params: dict[str, str]) -> set[str]:
     return {source.function for source in sqs_event_sources(template, params)}
 
 
+def worker_mappings(template: Template, params: dict[str, str]) -> set[str]:
+    workers = worker_functions(template, params)
+    return {mapping for mapping, function in generated_mappings(template).items() if function in workers}
+
+
 def test_every_alarm_uses_a_documented_metric_with_the_right_dimension_names(template, alarms, defaults):
     problems = [
         f"{name}: {problem}"
@@ -76,7 +83,12 @@ def test_every_alarm_uses_a_documented_metric_with_the_right_dimension_names(tem
 
 
 def test_every_alarm_dimension_references_a_resource_of_the_matching_type(template, alarms):
-    expected = {"QueueName": (QUEUE, "Fn::GetAtt", "QueueName"), "FunctionName": (FUNCTION, "Ref", None)}
+    expected = {
+        "QueueName": (QUEUE, "Fn::GetAtt", "QueueName"),
+        "FunctionName": (FUNCTION, "Ref", None),
+        "EventSourceMappingUUID": (MAPPING, "Ref", None),
+    }
+    generated = {name: {"Type": MAPPING} for name in generated_mappings(template)}
     problems = []
     for name, alarm in alarms.items():
         for dimension, value in dimensions(alarm).items():
@@ -85,7 +97,7 @@ def test_every_alarm_dimension_references_a_resource_of_the_matching_type(templa
                 continue
             resource_type, function, attribute = expected[dimension]
             target = reference_target(value)
-            resource = template["Resources"].get(target or "", {})
+            resource = template["Resources"].get(target or "") or generated.get(target or "", {})
             shape_ok = function in value and (attribute is None or value[function][1] == attribute)
             if resource.get("Type") != resource_type or not shape_ok:
                 problems.append(f"{name}: {dimension}={value} is not the {resource_type}'s {dimension}")
@@ -134,12 +146,18 @@ def test_oldest_message_threshold_defaults_to_five_minutes(template):
         ("Errors", "worker", "WorkerErrorsThreshold"),
         ("Throttles", "worker", "WorkerThrottlesThreshold"),
         ("Errors", "health", "HealthErrorsThreshold"),
+        ("FailedInvokeEventCount", "mapping", "MappingFailedInvokesThreshold"),
     ],
 )
 def test_lambda_alarms_sum_the_metric_against_their_threshold_parameter(
     template, alarms, defaults, metric, role, parameter
 ):
-    functions = worker_functions(template, defaults) if role == "worker" else set(url_functions(template))
+    targets = {
+        "worker": worker_functions(template, defaults),
+        "health": set(url_functions(template)),
+        "mapping": worker_mappings(template, defaults),
+    }
+    functions = targets[role]
     assert functions
     assert template["Parameters"][parameter]["Default"] == 1
     raised = effective_parameters(template, {parameter: "7"})
@@ -150,6 +168,18 @@ def test_lambda_alarms_sum_the_metric_against_their_threshold_parameter(
         assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
         assert number(resolve(template, alarm["Threshold"], defaults)) == 1
         assert number(resolve(template, alarm["Threshold"], raised)) == 7
+
+
+def test_each_worker_mapping_alarms_as_soon_as_it_drops_a_record(template, alarms, defaults):
+    mappings = worker_mappings(template, defaults)
+    assert mappings
+
+    for mapping in mappings:
+        (alarm,) = alarms_on(alarms, "DroppedEventCount", mapping)
+        assert alarm["Statistic"] == "Sum"
+        assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+        assert number(resolve(template, alarm["Threshold"], defaults)) == 0
+        assert alarm["EvaluationPeriods"] == 1
 
 
 def test_every_alarm_period_is_the_alarm_period_parameter(template, alarms, defaults):

@@ -16,11 +16,12 @@ from tests.unit.template.cfn import (
     dead_letter_queue_of,
     dummy_value,
     effective_parameters,
+    generated_mappings,
     resources_of_type,
     sqs_event_sources,
     substitute,
 )
-from tests.unit.template.known_metrics import WORKER_EMF_METRICS, MetricLine, metric_problems
+from tests.unit.template.known_metrics import MAPPING_METRICS, WORKER_EMF_METRICS, MetricLine, metric_problems
 
 DASHBOARD = "AWS::CloudWatch::Dashboard"
 GRID_COLUMNS = 24
@@ -93,6 +94,7 @@ def test_metric_checker_rejects_unknown_metrics_wrong_dimensions_and_bad_statist
             "metrics": [
                 ["AWS/SQS", "ApproximateNumberOfMessages", "QueueName", "q"],
                 ["AWS/Lambda", "Errors", "QueueName", "q"],
+                ["AWS/Lambda", "DroppedEventCount", "FunctionName", "f"],
                 ["AWS/Lambda", "Duration", "FunctionName", "f", {"stat": "median"}],
                 ["Custom", "RecordsReceived", "service", "s"],
                 ["Custom", "ColdStart", "service", "s"],
@@ -105,6 +107,7 @@ def test_metric_checker_rejects_unknown_metrics_wrong_dimensions_and_bad_statist
     assert problems == [
         "AWS/SQS/ApproximateNumberOfMessages: not a documented metric of AWS/SQS",
         "AWS/Lambda/Errors: dimensions ['QueueName'], expected ['FunctionName']",
+        "AWS/Lambda/DroppedEventCount: dimensions ['FunctionName'], expected ['EventSourceMappingUUID']",
         "AWS/Lambda/Duration: statistic 'median' is not valid",
         "Custom/ColdStart: dimensions ['service'], expected ['function_name', 'service']",
     ]
@@ -114,7 +117,9 @@ def test_dimension_values_are_this_stacks_queues_functions_and_service(template,
     queues = {dummy_value(name, "QueueName") for name in resources_of_type(template, QUEUE)}
     functions = {dummy_value(name) for name in resources_of_type(template, FUNCTION)}
     service = template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+    mappings = {dummy_value(name) for name in generated_mappings(template)}
     allowed = {
+        "EventSourceMappingUUID": mappings,
         "QueueName": queues,
         "FunctionName": functions,
         "function_name": functions,
@@ -151,6 +156,12 @@ def required_signals(template: Template, params: dict[str, str]) -> set[tuple[An
         jobs = (("QueueName", dummy_value(source.queue, "QueueName")),)
         dlq = (("QueueName", dummy_value(dead_letter_queue_of(template, source.queue, params), "QueueName")),)
         worker = (("FunctionName", dummy_value(source.function)),)
+        mapping = tuple(
+            ("EventSourceMappingUUID", dummy_value(name))
+            for name, function in generated_mappings(template).items()
+            if function == source.function
+        )
+        required |= {("AWS/Lambda", name, mapping, "Sum") for name in MAPPING_METRICS}
         required |= {
             ("AWS/SQS", "ApproximateNumberOfMessagesVisible", jobs, "Maximum"),
             ("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", jobs, "Maximum"),

@@ -54,6 +54,13 @@ RULES = (
         scope=("layers/common/queue_worker",),
         forbidden=("workerctl", "bench", "tests", "worker_handler", "health_handler"),
     ),
+    # The CLI drives the runtime (``workerctl run``); the reverse would tie the runtime that tests, bench
+    # and the e2e suite embed to the command-line layer.
+    ImportRule(
+        "the local wing (workerctl.local) never imports the CLI wing (workerctl.cli)",
+        scope=("devtools/workerctl/local",),
+        forbidden=("workerctl.cli",),
+    ),
 )
 
 
@@ -155,3 +162,40 @@ def test_the_scan_finds_every_form_of_a_forbidden_import(tmp_path: Path) -> None
         "pkg.adapters",
         "pkg.adapters.boto3",
     ]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import workerctl.cli",
+        "import workerctl.cli.options as options",
+        "from workerctl.cli.options import DEFAULT_REGION",
+        "from workerctl import cli",
+        "from ...cli import main",
+        "from ...cli.dlq import command",
+        "def late():\n    from workerctl.cli.run import run",
+    ],
+)
+def test_every_form_of_a_cli_import_from_the_local_wing_is_caught(tmp_path: Path, statement: str) -> None:
+    # Given a module three levels deep in a local wing (so "..." is the workerctl package)
+    probe = tmp_path / "devtools" / "workerctl" / "local" / "esm" / "probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text(statement + "\n")
+    rule = next(rule for rule in RULES if rule.forbidden == ("workerctl.cli",))
+    # When the local-wing rule is checked against it
+    found = violations(rule, tmp_path, (tmp_path / "devtools",))
+    # Then the CLI import is reported
+    assert len(found) == 1, found
+    assert found[0].startswith("devtools/workerctl/local/esm/probe.py:")
+
+
+def test_the_same_wing_and_the_shared_core_are_allowed_in_the_local_wing(tmp_path: Path) -> None:
+    probe = tmp_path / "devtools" / "workerctl" / "local" / "esm" / "probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text(
+        "from .records import lambda_record\nfrom workerctl.aws import aws_call\nimport climate\n"
+    )
+    rule = next(rule for rule in RULES if rule.forbidden == ("workerctl.cli",))
+    assert violations(rule, tmp_path, (tmp_path / "devtools",)) == []
+    modules = [m for _, m in imported_modules(probe, (tmp_path / "devtools",))]
+    assert "workerctl.local.esm.records" in modules

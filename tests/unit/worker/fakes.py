@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from queue_worker.dead_letter import DeadLetterMessage
+from queue_worker.errors import IdempotencyConflictError
 from queue_worker.registry import run_directly
 
-__all__ = ["CountdownClock", "FakeDeadLetters", "FakeVisibility", "run_directly"]
+__all__ = ["CountdownClock", "FakeDeadLetters", "FakeVisibility", "MemoryIdempotency", "run_directly"]
+
+
+class MemoryIdempotency:
+    """The DynamoDB guard's contract in memory: once per key, stored result, payload validated."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, object] = {}
+        self.payloads: dict[str, object] = {}
+
+    def __call__(self, key: str, action: Callable[[], object], payload: object = None) -> object:
+        if key in self.results:
+            if self.payloads[key] != payload:
+                raise IdempotencyConflictError(f"key {key!r} was used before with a different payload")
+            return self.results[key]
+        result = action()  # an exception stores nothing, as Powertools deletes the in-progress record
+        self.results[key], self.payloads[key] = result, payload
+        return result
 
 
 class FakeDeadLetters:

@@ -116,6 +116,8 @@ def test_metrics_are_flushed_once_as_emf_with_units_and_dimensions(
         "RecordsFailedTransient": "Count",
         "RecordsDeadLettered": "Count",
         "RecordsSkippedByTimeout": "Count",
+        "RecordsRequeued": "Count",
+        "RecordsDuplicateDeadLetter": "Count",
         "JobDuration": "Milliseconds",
         "MessageAge": "Milliseconds",
     }

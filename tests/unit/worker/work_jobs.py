@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from queue_worker.batch_run import BatchRun, WorkerDependencies
 from queue_worker.errors import PermanentJobError
 from queue_worker.invocation import run_batch
-from queue_worker.registry import JobContext, JobRegistry
+from queue_worker.registry import IdempotencyGuard, JobContext, JobRegistry
 from tests.factories import envelope, sqs_record
 from tests.unit.worker.fakes import FakeDeadLetters, FakeVisibility, run_directly
 
@@ -42,13 +42,21 @@ def make_run(
     dead_letters: FakeDeadLetters | None = None,
     visibility: FakeVisibility | None = None,
     remaining: Any = lambda: 60_000,
+    *,
+    idempotency: IdempotencyGuard = run_directly,
+    requeue: FakeDeadLetters | None = None,
+    signing_key: bytes | None = None,
+    max_receive_count: int | None = None,
 ) -> BatchRun:
     deps = WorkerDependencies(
         registry=make_registry(calls),
-        idempotency=run_directly,
+        idempotency=idempotency,
         dead_letters=dead_letters,
         visibility=visibility,
         clock=lambda: datetime.fromtimestamp(1_795_464_001, UTC),
+        requeue=requeue,
+        signing_key=signing_key,
+        max_receive_count=max_receive_count,
     )
     return BatchRun(deps=deps, remaining_ms=remaining, margin_ms=1_000, backoff_seconds=lambda n: 10 * n)
 

@@ -17,6 +17,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from workerctl.dlq.sqs_adapter import QueueRef
+
+# A jobs queue and its DLQ on the local emulator, for tests that drive the DLQ operations on FakeSqs.
+DLQ = QueueRef("http://localhost:4566/000000000000/app-jobs-dlq")
+JOBS = QueueRef("http://localhost:4566/000000000000/app-jobs")
+
 
 class FakeSqs:
     """Just enough SQS: queues by name, messages handed out once, batch send/delete/visibility.

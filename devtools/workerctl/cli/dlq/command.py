@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
-from workerctl.cli.dlq.inspection import describe, sample
-from workerctl.cli.dlq.redrive import redrive_locally, start_move_task
-from workerctl.cli.dlq.sqs_adapter import SqsQueues
 from workerctl.cli.dlq.targets import DLQ_SUFFIX, ensure_dead_letter_queue, resolve
 from workerctl.cli.options import DEFAULT_ENDPOINT, add_connection_options, client_for, is_aws
+from workerctl.dlq.inspection import describe, sample
+from workerctl.dlq.redrive import redrive_locally, start_move_task
+from workerctl.dlq.sqs_adapter import SqsQueues
 from workerctl.errors import MoveTaskUnsupportedError, UserError
 
 MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit

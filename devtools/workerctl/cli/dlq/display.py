@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from workerctl.cli.dlq.inspection import Inspected
+from workerctl.dlq.inspection import Inspected
 from workerctl.errors import UserError
 
 COLUMNS = (("MESSAGE ID", 36), ("SENT (UTC)", 25), ("RECEIVES", 8), ("TYPE", 20), ("ERROR", 70))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.cli.options import stack_queue_name
+from workerctl.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.errors import UserError
 from workerctl.queues import find_queue
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 
 DEVTOOLS_DIR = Path(__file__).resolve().parents[3]
 FAKE_CREDENTIALS = {name.upper(): value for name, value in LOCAL_CREDENTIALS.items()}  # as env variables
+SECRET_REFERENCE = re.compile(r"^\{\{resolve:secretsmanager:[^}]+\}\}$")
+
+
+def with_local_secrets(variables: Mapping[str, str], secret: str) -> dict[str, str]:
+    """``variables`` with each ``{{resolve:secretsmanager:...}}`` value (a secret the stack generates,
+    e.g. the DeadLetter signing key) replaced by ``secret``: the emulator holds no secrets, so the
+    runtime makes one per run."""
+    return {name: secret if SECRET_REFERENCE.match(value) else value for name, value in variables.items()}
 
 
 def runtime_environment(
@@ -41,11 +50,15 @@ def runtime_environment(
 
 
 def function_environment(
-    function: FunctionSpec, lambda_variables: Mapping[str, str], extra_job_modules: Sequence[str]
+    function: FunctionSpec,
+    lambda_variables: Mapping[str, str],
+    extra_job_modules: Sequence[str],
+    secret: str,
 ) -> dict[str, str]:
-    """The process environment: Lambda's variables, then the template's; ``extra_job_modules`` (the
-    demo jobs, test jobs) appended to ``JOB_MODULES`` when the function has one."""
-    environment = {**lambda_variables, **function.environment}
+    """The process environment: Lambda's variables, then the template's (its generated secrets replaced
+    by ``secret``); ``extra_job_modules`` (the demo jobs, test jobs) appended to ``JOB_MODULES`` when the
+    function has one."""
+    environment = {**lambda_variables, **with_local_secrets(function.environment, secret)}
     if "JOB_MODULES" in environment:
         environment["JOB_MODULES"] = ",".join([environment["JOB_MODULES"], *extra_job_modules])
     return environment
@@ -91,9 +104,12 @@ def function_setup(
     lambda_variables: Mapping[str, str],
     extra_job_modules: Sequence[str] = (),
     extra_sys_paths: Sequence[str] = (),
+    *,
+    secret: str,
 ) -> ChildSetup:
-    """The slot process of ``function``: its environment, then its code, layers and ``extra_sys_paths``."""
-    environment = function_environment(function, lambda_variables, extra_job_modules)
+    """The slot process of ``function``: its environment, then its code, layers and ``extra_sys_paths``;
+    ``secret`` stands in for the values the stack would resolve from Secrets Manager."""
+    environment = function_environment(function, lambda_variables, extra_job_modules, secret)
     return child_setup(function, environment, [*layer_paths(model, function.logical_id), *extra_sys_paths])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any, cast
 
 from queue_worker.adapters.aws_clients import LazyClientAdapter, aws_call, sqs_client
@@ -25,13 +26,30 @@ class SqsJobQueue(LazyClientAdapter["SQSClient"]):
         super().__init__(client, sqs_client)
         self._queue_url = queue_url
 
-    def send_job(self, envelope: JobEnvelope, correlation_id: str, trace_header: str | None = None) -> str:
-        """Enqueue ``envelope`` with ``CorrelationId`` (and ``AWSTraceHeader``); returns its id."""
+    def send_job(
+        self,
+        envelope: JobEnvelope,
+        correlation_id: str,
+        trace_header: str | None = None,
+        *,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> str:
+        """Enqueue ``envelope`` with ``CorrelationId`` (and ``AWSTraceHeader``); returns its id.
+
+        A FIFO queue needs a ``MessageGroupId``: the parent's group, else the correlation id (a job
+        sending onward from a standard queue into a FIFO one); the deduplication id, when given, makes
+        a retried parent's sends idempotent inside SQS's 5-minute window (without one, a random id:
+        FIFO queues here have no content-based deduplication).
+        """
         extra: dict[str, Any] = {}
         if trace_header:
             extra["MessageSystemAttributes"] = {
                 "AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}
             }
+        if self._queue_url.endswith(".fifo"):
+            extra["MessageGroupId"] = group_id or correlation_id
+            extra["MessageDeduplicationId"] = deduplication_id or uuid.uuid4().hex
         with aws_call("SendMessage", QueueUnavailableError):
             response = self.client.send_message(
                 QueueUrl=self._queue_url,
@@ -44,18 +62,23 @@ class SqsJobQueue(LazyClientAdapter["SQSClient"]):
         return response["MessageId"]
 
     def send_dead_letter(self, message: DeadLetterMessage) -> str:
-        """Send a permanent failure to this (dead-letter) queue, FIFO fields included when present."""
-        extra: dict[str, str] = {}
+        """Send a permanent failure to this (dead-letter) queue: body, attributes (binary as bytes),
+        the trace header as ``AWSTraceHeader`` and the FIFO fields when present."""
+        extra: dict[str, Any] = {}
         if message.group_id:
-            extra = {"MessageGroupId": message.group_id}
+            extra["MessageGroupId"] = message.group_id
             if message.deduplication_id:
                 extra["MessageDeduplicationId"] = message.deduplication_id
+        if message.trace_header:
+            extra["MessageSystemAttributes"] = {
+                "AWSTraceHeader": {"DataType": "String", "StringValue": message.trace_header}
+            }
         with aws_call("SendMessage to the DLQ", QueueUnavailableError):
             response = self.client.send_message(
                 QueueUrl=self._queue_url,
                 MessageBody=message.body,
                 MessageAttributes=cast("Any", message.attributes),
-                **cast("Any", extra),
+                **extra,
             )
         return response["MessageId"]
 

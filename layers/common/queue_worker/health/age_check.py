@@ -7,6 +7,7 @@ datapoint in the look-back window (idle queue, new stack, the local emulator) it
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Protocol
 
 from queue_worker.errors import DependencyUnavailableError
@@ -41,7 +42,7 @@ def oldest_message_checks(
     except DependencyUnavailableError as exc:
         logger.warning("health check: oldest message age unavailable", extra={"reason": str(exc)})
         return [CheckResult(COMPONENT, MEASUREMENT, "warn", None, UNIT, now, UNAVAILABLE)]
-    if age is None:
+    if age is None or not math.isfinite(age):  # NaN/inf: no usable datapoint, and not valid JSON
         return [CheckResult(COMPONENT, MEASUREMENT, "pass", None, UNIT, now, NO_DATA)]
     if age > warn_seconds:
         return [CheckResult(COMPONENT, MEASUREMENT, "warn", age, UNIT, now, TOO_OLD)]

@@ -8,6 +8,7 @@ that raises (it should not: the checks never do) becomes a 503 ``fail`` document
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
@@ -53,6 +54,18 @@ def route_request(
     return _reply(document, HTTP_STATUS[status], cache_seconds=cache_seconds, head=method == "HEAD")
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity replaced by None: JSON has no such numbers, and CloudWatch
+    or a float parse can produce them (``json.dumps`` would write ``NaN``, which no client parses)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value
+
+
 def _reply(
     document: dict[str, Any], status_code: int, *, cache_seconds: float, head: bool
 ) -> FunctionUrlResponse:
@@ -60,6 +73,6 @@ def _reply(
     return {
         "statusCode": status_code,
         "headers": {"Content-Type": CONTENT_TYPE, "Cache-Control": f"max-age={int(cache_seconds)}"},
-        "body": "" if head else json.dumps(document),
+        "body": "" if head else json.dumps(finite(document), allow_nan=False),
         "isBase64Encoded": False,
     }

@@ -101,6 +101,16 @@ class HealthSettings:
         return self.jobs_queue_name_override or self.jobs_queue_url.rstrip("/").rsplit("/", 1)[-1]
 
 
+def document_identity(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """``(release id, version)`` for every document: plain text with defaults, so it never fails.
+
+    ``/health/live`` and the configuration-error answer use it: neither may depend on a configuration
+    that does not parse.
+    """
+    env = _EnvReader(os.environ if environ is None else environ)
+    return env.text("RELEASE_ID", "dev"), env.text("SERVICE_VERSION", "1")
+
+
 @cache
 def health_settings() -> HealthSettings:
     """The health function's settings, parsed once per execution environment."""

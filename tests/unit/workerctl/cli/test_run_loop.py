@@ -24,6 +24,7 @@ class FakeRuntime:
         self.dynamodb_endpoint_url = "http://127.0.0.1:4567"
         self.queue_urls = {"JobsQueue": "http://127.0.0.1:4566/123456789012/s-jobs"}
         self.health_url = "http://127.0.0.1:8085"
+        self.dashboard_url = "http://127.0.0.1:8086"
         self.stopped = False
         FakeRuntime.instances.append(self)
 
@@ -50,5 +51,6 @@ def test_sigterm_stops_the_runtime_and_restores_the_handler(
     out = capsys.readouterr().out
     assert "workerctl: queue JobsQueue: http://127.0.0.1:4566/123456789012/s-jobs" in out
     assert "workerctl: health http://127.0.0.1:8085/health" in out
+    assert "workerctl: dashboard http://127.0.0.1:8086/" in out
     assert "workerctl: DynamoDB endpoint http://127.0.0.1:4567 (the template's tables)" in out
     assert "workerctl: stopped. processed 4 | failed 0" in out

@@ -12,6 +12,7 @@ import pytest
 
 import worker_handler
 from tests.conftest import load_event
+from tests.unit.workerctl.emf_lines import COLD_START_LINE, MAIN_LINE, SERVICE, per_type_line
 from workerctl.cli import build_parser, main
 from workerctl.cli.run import options_from
 from workerctl.errors import UserError
@@ -21,48 +22,6 @@ from workerctl.local.emf import MetricPoint, parse_emf
 from workerctl.local.metrics_summary import MetricsSummary, Snapshot, ValueStats, render
 from workerctl.local.options import RuntimeOptions
 from workerctl.local.runtime import LocalRuntime
-
-# Copied from the worker handler's stdout (queue_worker.metrics via Powertools) for a batch of two
-# successes, one transient failure and one dead-lettered record.
-SERVICE = "sqs-lambda-worker"
-MAIN_LINE = (
-    '{"_aws":{"Timestamp":1795470164921,"CloudWatchMetrics":[{"Namespace":"SqsLambdaWorkerTests",'
-    '"Dimensions":[["service"]],"Metrics":[{"Name":"RecordsReceived","Unit":"Count"},'
-    '{"Name":"RecordsSucceeded","Unit":"Count"},{"Name":"RecordsFailedTransient","Unit":"Count"},'
-    '{"Name":"RecordsDeadLettered","Unit":"Count"},{"Name":"RecordsSkippedByTimeout","Unit":"Count"},'
-    '{"Name":"JobDuration","Unit":"Milliseconds"},{"Name":"MessageAge","Unit":"Milliseconds"}]}]},'
-    '"service":"sqs-lambda-worker","RecordsReceived":[4.0],"RecordsSucceeded":[2.0],'
-    '"RecordsFailedTransient":[1.0],"RecordsDeadLettered":[1.0],"RecordsSkippedByTimeout":[0.0],'
-    '"JobDuration":[0.031,0.017],"MessageAge":[6164914.861816406,6164915.654785156,6164916.016113281,'
-    "6164920.381103516]}"
-)
-COLD_START_LINE = (
-    '{"_aws":{"Timestamp":1795470164921,"CloudWatchMetrics":[{"Namespace":"SqsLambdaWorkerTests",'
-    '"Dimensions":[["function_name","service"]],"Metrics":[{"Name":"ColdStart","Unit":"Count"}]}]},'
-    '"function_name":"sqs-lambda-worker-test","service":"sqs-lambda-worker","ColdStart":[1.0]}'
-)
-
-
-def per_type_line(job_type: str, name: str, value: float) -> str:
-    """A per-job-type document exactly as ``single_metric`` prints it."""
-    return json.dumps(
-        {
-            "_aws": {
-                "Timestamp": 1795470164921,
-                "CloudWatchMetrics": [
-                    {
-                        "Namespace": "SqsLambdaWorkerTests",
-                        "Dimensions": [["job_type", "service"]],
-                        "Metrics": [{"Name": name, "Unit": "Count"}],
-                    }
-                ],
-            },
-            "job_type": job_type,
-            "service": SERVICE,
-            name: [value],
-        },
-        separators=(",", ":"),
-    )
 
 
 class FakeClock:

@@ -9,8 +9,8 @@ from typing import Any
 from queue_worker.dead_letter import dead_letter_message
 from tests.factories import envelope, sqs_record
 from workerctl.cli.dlq.display import format_table, format_task
-from workerctl.cli.dlq.inspection import Inspected, describe, job_type
-from workerctl.cli.dlq.sqs_adapter import Received
+from workerctl.dlq.inspection import Inspected, describe, job_type
+from workerctl.dlq.sqs_adapter import Received
 
 SENT_MS = 1_795_464_000_000  # 2026-11-23T16:00:00Z
 

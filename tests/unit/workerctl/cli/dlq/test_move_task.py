@@ -12,8 +12,8 @@ from botocore.stub import Stubber
 
 from workerctl import cli
 from workerctl.cli.dlq import command as dlq_command
-from workerctl.cli.dlq.redrive import start_move_task
-from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
+from workerctl.dlq.redrive import start_move_task
+from workerctl.dlq.sqs_adapter import QueueRef, SqsQueues
 from workerctl.errors import MoveTaskUnsupportedError, UserError
 
 ACCOUNT_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012"

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.workerctl.fakes import FakeSqs
-from workerctl.cli.dlq.inspection import sample
-from workerctl.cli.dlq.redrive import redrive_locally
-from workerctl.cli.dlq.sqs_adapter import QueueRef, SqsQueues
+from tests.unit.workerctl.fakes import DLQ, JOBS, FakeSqs
+from workerctl.dlq.inspection import sample
+from workerctl.dlq.redrive import redrive_locally
+from workerctl.dlq.sqs_adapter import SqsQueues
 from workerctl.errors import UserError
-
-DLQ = QueueRef("http://localhost:4566/000000000000/app-jobs-dlq")
-JOBS = QueueRef("http://localhost:4566/000000000000/app-jobs")
 
 
 class ManualClock:

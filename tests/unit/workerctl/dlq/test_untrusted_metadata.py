@@ -14,9 +14,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workerctl.cli.dlq.inspection import describe
-from workerctl.cli.dlq.redrive import replay_attributes, send_entry
-from workerctl.cli.dlq.sqs_adapter import QueueRef, Received
+from workerctl.dlq.inspection import describe
+from workerctl.dlq.redrive import replay_attributes, send_entry
+from workerctl.dlq.sqs_adapter import QueueRef, Received
 
 JOBS = QueueRef("http://e/app-jobs")
 json_values = st.recursive(

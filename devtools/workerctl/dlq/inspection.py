@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from queue_worker.correlation import correlation_id_for
-from queue_worker.dead_letter import original_message_id
-from workerctl.cli.dlq.metadata import read_metadata
-from workerctl.cli.dlq.sqs_adapter import QueueRef, Received, SqsQueues
+from queue_worker.dead_letter import original_message_id, read_metadata
+from workerctl.dlq.sqs_adapter import QueueRef, Received, SqsQueues
 from workerctl.local.esm.records import lambda_record
 
 
@@ -55,9 +54,7 @@ def correlation_id(message: Received) -> str:
     with the original message id for a message the worker dead-lettered (its DLQ id is a new one).
     """
     record = as_record(message)
-    # Only metadata that parses names an original id (this also keeps a too deeply nested one out).
-    original = original_message_id(record) if read_metadata(record) is not None else message.message_id
-    return correlation_id_for({**record, "messageId": original})
+    return correlation_id_for({**record, "messageId": original_message_id(record)})
 
 
 def _whole(value: object) -> int | None:

@@ -6,10 +6,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE
-from workerctl.cli.dlq.inspection import as_record
-from workerctl.cli.dlq.metadata import folded_attributes, read_metadata
-from workerctl.cli.dlq.sqs_adapter import QueueRef, Received, SqsQueues
+from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, folded_attributes, read_metadata
+from workerctl.dlq.inspection import as_record
+from workerctl.dlq.sqs_adapter import QueueRef, Received, SqsQueues
 from workerctl.errors import UserError
 from workerctl.queues import BATCH
 
@@ -53,7 +52,9 @@ def send_entry(index: int, message: Received, destination: QueueRef) -> SendMess
     return entry  # type: ignore[no-any-return]
 
 
-def _move(queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int) -> int:
+def move_batch(
+    queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int
+) -> int:
     sent, failures = queues.send(destination, [send_entry(i, m, destination) for i, m in enumerate(batch)])
     queues.delete(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) in sent])  # only once sent
     if failures:
@@ -87,7 +88,7 @@ def redrive_locally(
         batch = queues.receive(dlq, min(BATCH, budget - moved, rate or BATCH))
         if not batch:
             break
-        moved += _move(queues, dlq, destination, batch, moved)
+        moved += move_batch(queues, dlq, destination, batch, moved)
         if progress is not None:
             progress(moved)
         if rate and (pause := started + moved / rate - clock()) > 0:
