@@ -1,14 +1,15 @@
-"""Queue look-up by name and SQS's batch limit, shared by both wings (CLI commands and local runtime)."""
+"""Queue look-up by name and SQS's batch limits, shared by both wings (CLI commands and local runtime)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from workerctl.aws import aws_call
 from workerctl.errors import QueueNotFoundError
 
 BATCH = 10  # SQS's limit per ReceiveMessage and per Send/Delete/ChangeMessageVisibility batch
+MAX_MESSAGE_BYTES = 1_048_576  # SQS: 1 MiB per message and per SendMessageBatch (the sum of its messages)
 
 
 def chunks[T](items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
@@ -19,6 +20,44 @@ def chunks[T](items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
     """
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def message_size(entry: Mapping[str, Any]) -> int:
+    """Bytes SQS counts for one SendMessage(Batch) entry: the body plus each message attribute's name,
+    data type and value (UTF-8), as the SQS quotas page defines a message's size.
+
+    >>> number = {"DataType": "Number", "StringValue": "1"}
+    >>> message_size({"MessageBody": "héllo", "MessageAttributes": {"N": number}})
+    14
+    """
+    size = len(str(entry.get("MessageBody", "")).encode())
+    for name, value in (entry.get("MessageAttributes") or {}).items():
+        size += len(name.encode()) + len(str(value.get("DataType", "")).encode())
+        data = value.get("BinaryValue", value.get("StringValue", ""))
+        size += len(data) if isinstance(data, bytes | bytearray) else len(str(data).encode())
+    return size
+
+
+def send_batches[T: Mapping[str, Any]](entries: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``entries`` in consecutive SendMessageBatch calls: at most 10 and at most 1 MiB in each.
+
+    An entry over 1 MiB on its own gets a batch of its own (SQS refuses it there, with its reason).
+
+    >>> big = {"MessageBody": "x" * 600_000}
+    >>> [len(batch) for batch in send_batches([big, big, {"MessageBody": "y"}])]
+    [1, 2]
+    """
+    batch: list[T] = []
+    size = 0
+    for entry in entries:
+        entry_size = message_size(entry)
+        if batch and (len(batch) == BATCH or size + entry_size > MAX_MESSAGE_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += entry_size
+    if batch:
+        yield batch
 
 
 def queue_url_by_name(client: Any, name: str, endpoint_url: str | None = None) -> str | None:

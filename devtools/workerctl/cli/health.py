@@ -8,7 +8,9 @@ code makes it usable as a deploy-pipeline gate or a container health check.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import math
 import re
 import urllib.error
 import urllib.request
@@ -31,17 +33,22 @@ def register(subparsers: Any) -> None:
         description=__doc__,
     )
     parser.add_argument("--url", default=DEFAULT_URL, help=f"endpoint to probe (default {DEFAULT_URL})")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait (default 5)")
+    parser.add_argument("--timeout", type=_seconds, default=5.0, help="seconds to wait (default 5)")
     parser.add_argument("--no-sign", action="store_true", help="never sign (a URL with AuthType NONE)")
     parser.add_argument("--region", help="signing region (default: parsed from the Function URL host)")
     parser.set_defaults(func=run)
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     """Probe, print, and map the overall status to the exit code."""
     url = _checked_url(args.url)
-    if args.timeout <= 0:
-        raise UserError("--timeout must be positive")
     headers = {"Accept": "application/health+json"}
     region = None if args.no_sign else signing_region(url, args.region)
     if region is not None:
@@ -53,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _checked_url(url: str) -> str:
-    parts = urlsplit(url)
+    """``url`` when urllib can open it; else one line (it would raise about a bad port only later)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number or out of range
+    except ValueError as exc:
+        raise UserError(f"bad URL {url!r}: {exc}") from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise UserError(f"not an http(s) URL: {url!r}")
     return url
@@ -95,15 +107,24 @@ def fetch(url: str, headers: dict[str, str], timeout: float) -> tuple[int, bytes
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise UserError(f"{url} unreachable: {reason}") from exc
+    except (http.client.HTTPException, ValueError) as exc:  # a broken answer, an unusable URL
+        raise UserError(f"{url}: no usable HTTP answer ({type(exc).__name__}: {exc})") from exc
 
 
 def _health_document(status_code: int, body: bytes) -> dict[str, Any]:
+    """The answer as a health document: an object with a known ``status`` and, if any, ``checks`` an
+    object of lists of objects; anything else is one line (what the summary could not print)."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         document = None
     if not isinstance(document, dict) or document.get("status") not in _STATUSES:
         raise UserError(f"HTTP {status_code}: the answer is not a health document")
+    checks = document.get("checks") or {}
+    if not isinstance(checks, dict) or not all(
+        isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in checks.values()
+    ):
+        raise UserError(f"HTTP {status_code}: the health document's checks are not lists of objects")
     return document
 
 
@@ -118,10 +139,10 @@ def summary(document: dict[str, Any], status_code: int) -> str:
     checks = document.get("checks") or {}
     width = max((len(key) for key in checks), default=0)
     for key, items in checks.items():
-        for item in items if isinstance(items, list) else []:
+        for item in items:
             value = _value(item.get("observedValue"), item.get("observedUnit"))
             note = f"  ({item['output']})" if item.get("output") else ""
-            lines.append(f"  {item.get('status', '?'):<4}  {key:<{width}}  {value}{note}")
+            lines.append(f"  {item.get('status', '?')!s:<4}  {key:<{width}}  {value}{note}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from workerctl.errors import UserError
 
@@ -28,12 +28,23 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 class _Parser(argparse.ArgumentParser):
     """Command modules pass their docstring as ``description``: drop its reST ````literal```` markers
-    so ``--help`` reads as plain text. Subcommand parsers (and theirs) are built with this class too."""
+    so ``--help`` reads as plain text. Subcommand parsers (and theirs) are built with this class too.
+
+    A usage error is one line, like every other error (argparse would print the usage first).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if isinstance(kwargs.get("description"), str):
             kwargs["description"] = kwargs["description"].replace("``", "")
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: an error message is always one line on stderr."""
+    return " ".join(text.split())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,12 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` and run the chosen subcommand; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    """Parse ``argv`` and run the chosen subcommand; returns the process exit code.
+
+    A usage error is returned as exit code 2 like every other error (argparse itself raises
+    ``SystemExit``); ``--help`` still exits with 0 the way argparse does.
+    """
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exited:
+        if exited.code in (0, None):
+            raise
+        return 2
     try:
         return int(args.func(args))
     except UserError as exc:
-        print(f"workerctl {args.command}: error: {exc}", file=sys.stderr)
+        print(f"workerctl {args.command}: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"workerctl {args.command}: interrupted", file=sys.stderr)

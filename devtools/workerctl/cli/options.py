@@ -7,9 +7,9 @@ import os
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-from workerctl.aws import aws_client
+from workerctl.aws import AWS_ERRORS, aws_client
 from workerctl.errors import UserError
 from workerctl.local.template.samconfig import load_environment
 from workerctl.queues import find_queue, queue_url_by_name
@@ -39,20 +39,44 @@ def add_connection_options(parser: argparse.ArgumentParser, *, endpoint_default:
 
 def is_aws(endpoint_url: str) -> bool:
     """True for ``aws`` or an ``*.amazonaws.com`` URL: real AWS, reached with the user's credentials."""
-    return endpoint_url == "aws" or (urlparse(endpoint_url).hostname or "").endswith(".amazonaws.com")
+    return endpoint_url == "aws" or _host(endpoint_url).endswith(".amazonaws.com")
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # "http://[::1": checked_endpoint says what is wrong
+        return ""
+
+
+def checked_endpoint(endpoint: str) -> str | None:
+    """``--endpoint-url`` as botocore wants it (None for ``aws``), or a one-line :class:`UserError`.
+
+    Everything urllib would only raise about later (an unclosed ``[``, a port that is not a number or
+    is out of range) is caught here.
+    """
+    if endpoint == "aws":
+        return None
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port  # raises for "abc" and for anything outside 0-65535
+    except ValueError as exc:
+        raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
+    return endpoint
 
 
 def client_for(args: argparse.Namespace) -> Any:
     """The SQS client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``; a bad URL is a UserError."""
-    endpoint: str = args.endpoint_url
-    if not is_aws(endpoint) and urlparse(endpoint).scheme not in ("http", "https"):
-        raise UserError(f"bad --endpoint-url {endpoint!r}: give http(s)://host:port or 'aws'")
+    endpoint = checked_endpoint(args.endpoint_url)
     try:
-        return aws_client(
-            "sqs", None if endpoint == "aws" else endpoint, args.region, local=not is_aws(endpoint)
-        )
+        return aws_client("sqs", endpoint, args.region, local=not is_aws(args.endpoint_url))
     except ValueError as exc:
-        raise UserError(f"bad --endpoint-url {endpoint!r}: {exc}") from exc
+        what = f"bad --endpoint-url {args.endpoint_url!r} or --region {args.region!r}"
+        raise UserError(f"{what}: {exc}") from exc
+    except AWS_ERRORS as exc:  # no region at all, an unknown profile
+        raise UserError(f"cannot create an SQS client: {exc}") from exc
 
 
 def stack_queue_name(args: argparse.Namespace, suffix: str) -> str:

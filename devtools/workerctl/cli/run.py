@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from workerctl.cli.options import DEFAULT_REGION
+from workerctl.cli.options import DEFAULT_REGION, checked_endpoint
 from workerctl.errors import UserError
 from workerctl.local.console import Console
 from workerctl.local.options import RuntimeOptions
@@ -71,7 +71,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--port",
         type=int,
-        default=int(os.environ.get("PORT", DEFAULT_HEALTH_PORT)),
         help="/health port (default: $PORT or 8085)",
     )
     parser.add_argument(
@@ -108,6 +107,20 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _env_port() -> int:
+    text = os.environ.get("PORT", str(DEFAULT_HEALTH_PORT))
+    if not (text.isascii() and text.strip().isdigit()):
+        raise UserError(f"PORT={text!r} is not a port number")
+    return int(text)
+
+
+def _port(option: str, port: int) -> int:
+    """``port`` when a socket can bind it (0 = any free port); else one line naming ``option``."""
+    if not 0 <= port <= 65535:
+        raise UserError(f"{option} {port} is not a port (0-65535)")
+    return port
+
+
 def options_from(args: argparse.Namespace) -> RuntimeOptions:
     """The runtime options ``args`` ask for."""
     if args.queue_url and not args.endpoint_url:
@@ -118,6 +131,11 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         raise UserError("--poll-wait must be between 1 and 20 seconds")
     if not (math.isfinite(args.metrics_summary_interval) and args.metrics_summary_interval >= 0):
         raise UserError("--metrics-summary-interval must be 0 (off) or a positive number of seconds")
+    if args.endpoint_url is not None:
+        checked_endpoint(args.endpoint_url)
+    health_port = _port("--port", args.port if args.port is not None else _env_port())
+    _port("--emulator-port", args.emulator_port)
+    _port("--dynamodb-port", args.dynamodb_port if args.dynamodb_port is not None else args.emulator_port + 1)
     return RuntimeOptions(
         template=args.template,
         samconfig=args.config_file,
@@ -128,7 +146,7 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         queue_url=args.queue_url,
         emulator_port=args.emulator_port,
         dynamodb_port=args.dynamodb_port,
-        health_port=args.port,
+        health_port=health_port,
         dashboard_port=args.dashboard_port if args.dashboard else None,
         demo=args.demo,
         fast_retries=args.fast_retries,

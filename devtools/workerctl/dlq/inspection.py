@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from queue_worker.correlation import correlation_id_for
-from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, original_message_id
+from queue_worker.dead_letter import original_message_id, read_metadata
 from workerctl.dlq.sqs_adapter import QueueRef, Received, SqsQueues
 from workerctl.local.esm.records import lambda_record
 
@@ -32,20 +32,19 @@ def job_type(body: str) -> str | None:
     """The ``type`` of a ``{"type": ..., "payload": ...}`` envelope, else None."""
     try:
         envelope = json.loads(body)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     if isinstance(envelope, dict) and isinstance(envelope.get("type"), str) and "payload" in envelope:
         return str(envelope["type"])
     return None
 
 
-def _dead_letter(message: Received) -> dict[str, Any] | None:
-    raw = message.message_attributes.get(DEAD_LETTER_ATTRIBUTE, {}).get("StringValue")
-    try:
-        value = json.loads(raw) if raw else None
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
+def as_record(message: Received) -> dict[str, Any]:
+    """``message`` as Lambda would deliver it: the shape the worker's readers of it take."""
+    raw = {"MessageId": message.message_id, "ReceiptHandle": message.receipt_handle, "Body": message.body}
+    return lambda_record(
+        {**raw, "Attributes": message.attributes, "MessageAttributes": message.message_attributes}, "", ""
+    )
 
 
 def correlation_id(message: Received) -> str:
@@ -54,11 +53,28 @@ def correlation_id(message: Received) -> str:
     The worker's own rule (``queue_worker.correlation``) on the message as Lambda would deliver it,
     with the original message id for a message the worker dead-lettered (its DLQ id is a new one).
     """
-    raw = {"MessageId": message.message_id, "ReceiptHandle": message.receipt_handle, "Body": message.body}
-    record = lambda_record(
-        {**raw, "Attributes": message.attributes, "MessageAttributes": message.message_attributes}, "", ""
-    )
+    record = as_record(message)
     return correlation_id_for({**record, "messageId": original_message_id(record)})
+
+
+def _whole(value: object) -> int | None:
+    """``value`` as a whole number when it is one (``3``, ``"3"``), else None: metadata is untrusted."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 20 else None
+
+
+def _sent_at(timestamp: object) -> str | None:
+    milliseconds = _whole(timestamp)
+    if milliseconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, UTC).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):  # past year 9999
+        return None
 
 
 def describe(message: Received, max_receive_count: int | None = None) -> Inspected:
@@ -67,19 +83,18 @@ def describe(message: Received, max_receive_count: int | None = None) -> Inspect
     N is the jobs queue's ``max_receive_count`` when known (SQS moved the message after exactly that
     many); else the DLQ's own count minus this inspection's receive (earlier inspections add to it).
     """
-    metadata = _dead_letter(message)
-    sent = message.attributes.get("SentTimestamp")
+    metadata = read_metadata(as_record(message))
     if metadata is not None:
-        receives = int(metadata.get("receiveCount", 0))
+        receives = _whole(metadata.get("receiveCount")) or 0
         error = f"{metadata.get('errorType', 'Error')}: {metadata.get('errorMessage', '')}"
     else:
         receives = max_receive_count or max(
-            int(message.attributes.get("ApproximateReceiveCount", "1")) - 1, 0
+            (_whole(message.attributes.get("ApproximateReceiveCount")) or 1) - 1, 0
         )
         error = f"moved by SQS after {receives} receive{'' if receives == 1 else 's'}"
     return Inspected(
         message_id=message.message_id,
-        sent_at=datetime.fromtimestamp(int(sent) / 1000, UTC).isoformat(timespec="seconds") if sent else None,
+        sent_at=_sent_at(message.attributes.get("SentTimestamp")),
         receive_count=receives,
         job_type=job_type(message.body),
         error=error,

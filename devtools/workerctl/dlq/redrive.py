@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from queue_worker.dead_letter import DEAD_LETTER_ATTRIBUTE, folded_attributes, read_metadata
+from workerctl.dlq.inspection import as_record
 from workerctl.dlq.sqs_adapter import QueueRef, Received, SqsQueues
 from workerctl.errors import UserError
 from workerctl.queues import BATCH
@@ -16,15 +18,29 @@ if TYPE_CHECKING:
 ACTIVE_TASK_STATES = frozenset({"RUNNING", "CANCELLING"})
 
 
-def send_entry(index: int, message: Received, destination: QueueRef) -> SendMessageBatchRequestEntryTypeDef:
-    """The SendMessageBatch entry that replays ``message``: same body, attributes and trace header."""
-    entry: Any = {"Id": str(index), "MessageBody": message.body}
+def replay_attributes(message: Received) -> dict[str, dict[str, Any]]:
+    """The message attributes that restore ``message`` as its producer sent it.
+
+    A dead letter keeps its original attributes beside ``DeadLetter``, which stays: it carries the
+    job's first message id across the redrive. When the original had ten, the worker folded them
+    into ``DeadLetter`` (SQS allows ten): they come back as sent, and ``DeadLetter`` has no room.
+    """
     keep = ("DataType", "StringValue", "BinaryValue")
     attributes = {
         name: {key: value[key] for key in keep if key in value}
         for name, value in message.message_attributes.items()
     }
-    if attributes:
+    metadata = read_metadata(as_record(message))
+    if folded := folded_attributes(metadata) if metadata is not None else {}:
+        attributes.pop(DEAD_LETTER_ATTRIBUTE, None)
+        attributes |= folded
+    return attributes
+
+
+def send_entry(index: int, message: Received, destination: QueueRef) -> SendMessageBatchRequestEntryTypeDef:
+    """The SendMessageBatch entry that replays ``message``: same body, attributes and trace header."""
+    entry: Any = {"Id": str(index), "MessageBody": message.body}
+    if attributes := replay_attributes(message):
         entry["MessageAttributes"] = attributes
     if trace := message.attributes.get("AWSTraceHeader"):
         entry["MessageSystemAttributes"] = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}

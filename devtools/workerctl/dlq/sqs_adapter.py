@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from workerctl.aws import AWS_ERRORS, error_code, error_message, user_error
 from workerctl.errors import MoveTaskUnsupportedError, UserError
-from workerctl.queues import BATCH, chunks, queue_url_by_name
+from workerctl.queues import BATCH, chunks, queue_url_by_name, send_batches
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -144,11 +144,24 @@ class SqsQueues:
     def send(
         self, queue: QueueRef, entries: Sequence[SendMessageBatchRequestEntryTypeDef]
     ) -> tuple[dict[str, str], list[str]]:
-        """SendMessageBatch: ``{entry id: new message id}`` of those sent; ``code: message`` per failure."""
-        with _calling(f"SendMessageBatch {queue.name}"):
-            answer = self._client.send_message_batch(QueueUrl=queue.url, Entries=entries)
-        sent = {item["Id"]: item.get("MessageId", "") for item in answer.get("Successful", [])}
-        return sent, [f"{item['Code']}: {item.get('Message', '')}" for item in answer.get("Failed", [])]
+        """SendMessageBatch: ``{entry id: new message id}`` of those sent; ``code: message`` per failure.
+
+        Entries go out in calls of at most 10 and 1 MiB (ten large dead letters exceed one call); a
+        call that fails as a whole counts as a failure of each of its entries, so the caller deletes
+        exactly what was sent.
+        """
+        sent: dict[str, str] = {}
+        failures: list[str] = []
+        for batch in send_batches(entries):
+            try:
+                with _calling(f"SendMessageBatch {queue.name}"):
+                    answer = self._client.send_message_batch(QueueUrl=queue.url, Entries=list(batch))
+            except UserError as exc:
+                failures.extend(str(exc) for _ in batch)
+                continue
+            sent |= {item["Id"]: item.get("MessageId", "") for item in answer.get("Successful", [])}
+            failures += [f"{item['Code']}: {item.get('Message', '')}" for item in answer.get("Failed", [])]
+        return sent, failures
 
     def delete(self, queue: QueueRef, handles: Sequence[str]) -> None:
         """DeleteMessageBatch; a failure is reported (the message would be redriven twice)."""
@@ -163,6 +176,12 @@ class SqsQueues:
             raise UserError(
                 f"{len(failed)} message(s) were sent but stay in {queue.name}: {failed[0]['Code']}"
             )
+
+    def dead_letter_sources(self, queue: QueueRef) -> list[str]:
+        """ListDeadLetterSourceQueues: URLs of the queues whose RedrivePolicy names ``queue`` (one page)."""
+        with _calling(f"ListDeadLetterSourceQueues {queue.name}"):
+            answer = self._client.list_dead_letter_source_queues(QueueUrl=queue.url, MaxResults=10)
+        return [str(url) for url in answer.get("queueUrls", [])]
 
     def purge(self, queue: QueueRef) -> None:
         with _calling(f"PurgeQueue {queue.name}"):

@@ -155,10 +155,13 @@ def emulator() -> Iterator[str]:
 
 
 def test_redrive_on_the_emulator_endpoint(emulator: str, capsys: pytest.CaptureFixture[str]) -> None:
-    # Given queues on the emulator (unique names: the server's state outlives the test)
+    # Given queues on the emulator (unique names: the server's state outlives the test), the jobs
+    # queue's RedrivePolicy naming the DLQ as the template's does
     sqs = boto3.client("sqs", region_name="eu-west-1", endpoint_url=emulator)
     dlq = sqs.create_queue(QueueName="emu-jobs-dlq")["QueueUrl"]
-    jobs = sqs.create_queue(QueueName="emu-jobs")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})
+    jobs = sqs.create_queue(QueueName="emu-jobs", Attributes={"RedrivePolicy": policy})["QueueUrl"]
     for n in range(3):
         sqs.send_message(QueueUrl=dlq, MessageBody=f"job-{n}", MessageAttributes=ATTRIBUTES)
     # When redriving against the emulator's URL (no move task is even tried there)

@@ -17,18 +17,17 @@ from pathlib import Path
 from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
 from workerctl.cli.dlq.selection import add_selection_arguments, selection_from
 from workerctl.cli.dlq.selective import audit_row, audit_trail, run_selective
+from workerctl.cli.dlq.targets import DLQ_SUFFIX, ensure_dead_letter_queue, resolve
 from workerctl.cli.options import (
     DEFAULT_ENDPOINT,
     add_connection_options,
     client_for,
     is_aws,
-    stack_queue_name,
 )
 from workerctl.dlq.inspection import describe, sample
 from workerctl.dlq.redrive import redrive_locally, start_move_task
-from workerctl.dlq.sqs_adapter import QueueRef, SqsQueues
+from workerctl.dlq.sqs_adapter import SqsQueues
 from workerctl.errors import MoveTaskUnsupportedError, UserError
-from workerctl.queues import find_queue
 
 MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit
 
@@ -36,21 +35,6 @@ MAX_RATE = 500  # StartMessageMoveTask's MaxNumberOfMessagesPerSecond limit
 def make_queues(args: argparse.Namespace) -> SqsQueues:
     """The adapter on the SQS client for ``--endpoint-url``/``--region`` (``options.client_for``)."""
     return SqsQueues(client_for(args))
-
-
-def resolve(queues: SqsQueues, args: argparse.Namespace, url: str | None, suffix: str) -> QueueRef:
-    """``url`` when given, else ``<stack>-<suffix>`` or its ``.fifo`` twin (``queues.find_queue``).
-
-    The look-up is shared with ``send``/``depth``; the message is this command's own (it has ``--stack``).
-    """
-    if url:
-        return QueueRef(url)
-    name = stack_queue_name(args, suffix)
-    if found := find_queue(name, queues.find):
-        return found
-    raise UserError(
-        f"queue {name} (or {name}.fifo) not found at {args.endpoint_url}; check --stack/--env or pass a URL"
-    )
 
 
 def _source_max_receive_count(queues: SqsQueues, args: argparse.Namespace) -> int | None:
@@ -65,7 +49,7 @@ def _source_max_receive_count(queues: SqsQueues, args: argparse.Namespace) -> in
 
 def run_inspect(args: argparse.Namespace) -> int:
     queues = make_queues(args)
-    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    dlq = resolve(queues, args, args.dlq_url, DLQ_SUFFIX)
     visible, in_flight = queues.counts(dlq)
     limit = _source_max_receive_count(queues, args)
     rows = [describe(message, limit) for message in sample(queues, dlq, args.limit, visible)]
@@ -88,7 +72,7 @@ def _tasks(args: argparse.Namespace, queues: SqsQueues) -> int:
     if args.cancel:
         print(f"cancelling task; ~{queues.cancel_move_task(args.cancel)} message(s) moved so far")
         return 0
-    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    dlq = resolve(queues, args, args.dlq_url, DLQ_SUFFIX)
     tasks = queues.move_tasks(queues.attribute(dlq, "QueueArn"))
     print("\n".join(format_task(task) for task in tasks) or f"no message move tasks for {dlq.name}")
     return 0
@@ -98,7 +82,8 @@ def run_redrive(args: argparse.Namespace) -> int:
     queues = make_queues(args)
     if args.status or args.cancel:
         return _tasks(args, queues)
-    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    dlq = resolve(queues, args, args.dlq_url, DLQ_SUFFIX)
+    ensure_dead_letter_queue(queues, args, dlq, "redrive")
     source = resolve(queues, args, args.queue_url, "jobs")
     selection = selection_from(args)
     if selection.filters:  # a filter: always client-side (a move task moves everything)
@@ -133,7 +118,8 @@ def run_redrive(args: argparse.Namespace) -> int:
 
 def run_purge(args: argparse.Namespace) -> int:
     queues = make_queues(args)
-    dlq = resolve(queues, args, args.dlq_url, "jobs-dlq")
+    dlq = resolve(queues, args, args.dlq_url, DLQ_SUFFIX)
+    ensure_dead_letter_queue(queues, args, dlq, "purge")
     confirm_purge(dlq.name, yes=args.yes, interactive=sys.stdin.isatty(), ask=input)
     visible, _ = queues.counts(dlq)
     queues.purge(dlq)
@@ -199,6 +185,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     redrive.set_defaults(func=run_redrive)
     purge = actions.add_parser("purge", help="delete every message in the DLQ (asks first)")
     purge.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    for parser in (redrive, purge):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="act on a --queue-url that is not a dead-letter queue of the stack (checked by default)",
+        )
     purge.set_defaults(func=run_purge)
     for parser in (inspect, redrive, purge):
         _common(parser)

@@ -33,7 +33,15 @@ def parse_overrides(pairs: str | list[str]) -> dict[str, str]:
     >>> parse_overrides("Environment=dev LogLevel=DEBUG")
     {'Environment': 'dev', 'LogLevel': 'DEBUG'}
     """
-    items = shlex.split(pairs) if isinstance(pairs, str) else list(pairs)
+    if isinstance(pairs, str):
+        try:
+            items = shlex.split(pairs)
+        except ValueError as exc:  # "No closing quotation"
+            raise UserError(f"parameter overrides {pairs!r}: {exc}") from exc
+    elif isinstance(pairs, list):
+        items = [str(item) for item in pairs]
+    else:
+        raise UserError(f"parameter_overrides must be a string or a list, not {pairs!r}")
     overrides: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -46,7 +54,9 @@ def parse_overrides(pairs: str | list[str]) -> dict[str, str]:
 
 def _section(config: dict[str, Any], env: str, command: str) -> dict[str, Any]:
     """``config[env][command]["parameters"]`` or an empty dict."""
-    value = config.get(env, {}).get(command, {}).get("parameters", {})
+    value: Any = config
+    for key in (env, command, "parameters"):
+        value = value.get(key, {}) if isinstance(value, dict) else {}
     return value if isinstance(value, dict) else {}
 
 
@@ -56,7 +66,11 @@ def load_environment(path: Path, env: str) -> EnvironmentConfig:
         return EnvironmentConfig(name=env, stack_name=f"{DEFAULT_STACK_NAME}-{env}")
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except OSError as exc:  # a directory, no permission
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise UserError(f"{path} is not valid TOML: {exc}") from exc
     environments = sorted(key for key, value in config.items() if isinstance(value, dict))
     if env not in environments:

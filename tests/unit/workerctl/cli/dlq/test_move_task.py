@@ -127,6 +127,10 @@ def test_an_endpoint_without_move_tasks_is_reported_as_unsupported(
 def test_redrive_on_aws_prints_the_task_handle(
     cli_queues: Stubber, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Given a DLQ given by URL that the jobs queue's RedrivePolicy names
+    cli_queues.add_response(
+        "list_dead_letter_source_queues", {"queueUrls": [JOBS.url]}, {"QueueUrl": DLQ.url, "MaxResults": 10}
+    )
     expect_arn(cli_queues, DLQ, DLQ_ARN)
     expect_tasks(cli_queues)
     expect_arn(cli_queues, JOBS, JOBS_ARN)
