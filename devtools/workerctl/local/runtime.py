@@ -16,6 +16,7 @@ from workerctl.local.console import Console
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
+from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
 from workerctl.local.health_server import HealthServer
 from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
@@ -70,12 +71,12 @@ class LocalRuntime:
             region=options.region,
             overrides=(environment.parameter_overrides, options.parameter_overrides),
         )
+        check_mappings(model.functions(), model.queues)  # before any process starts: fails in seconds
         self._connect(model)
         functions = model.functions()
         for function in functions:
             self._wire(model, function)
-        FunctionPool.start_all(list(self.pools.values()))
-        for poller in self._pollers:
+        for poller in self._pollers:  # function processes start when a poller first needs one
             poller.start()
         if self._health is not None:
             self._health.start()
@@ -105,8 +106,9 @@ class LocalRuntime:
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
             }
             explicit = dict.fromkeys(polled, options.queue_url) if options.queue_url else {}
+            # A polled queue that is missing fails in _wire, naming the function and event, as AWS does.
             queues = resources.lookup_queues(
-                self._client, model.queues, {k: v for k, v in explicit.items() if v}, polled
+                self._client, model.queues, {k: v for k, v in explicit.items() if v}, required=set()
             )
         for logical_id, (url, arn) in queues.items():
             model.set_queue_url(logical_id, url, arn)
@@ -139,13 +141,15 @@ class LocalRuntime:
         )
         for event in function.sqs_events:
             url = self.queue_urls.get(event.queue_logical_id or "")
-            if not event.enabled or url is None:
-                continue
-            pool = sandbox.function_pool(
-                setup, function.timeout, event.maximum_concurrency, self.function_log
-            )
+            if url is None:
+                where = self.endpoint_url or "AWS"
+                hint = "" if self._emulator else f" (at {where}: deploy it or pass --queue-url)"
+                raise refusal(function, event, NONEXISTENT_QUEUE + hint)
+            pool = sandbox.function_pool(setup, function.timeout, event.pollers, self.function_log)
             self._add_pool(f"{function.logical_id}.{event.name}", pool, function.timeout)
-            target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
+            target = PollTarget(
+                url, event.queue_arn, options.region, event, options.poll_wait_seconds, parsed_filters(event)
+            )
             self._pollers.append(
                 EventSourcePoller(self._client, target, pool.invoke, self.stats, self.console.log)
             )
