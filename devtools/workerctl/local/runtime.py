@@ -76,7 +76,9 @@ class LocalRuntime:
         functions = model.functions()
         for function in functions:
             self._wire(model, function)
-        for poller in self._pollers:  # function processes start when a poller first needs one
+        if options.warm_start:  # else function processes start when a poller first needs one
+            FunctionPool.start_all(list(self.pools.values()))
+        for poller in self._pollers:
             poller.start()
         if self._health is not None:
             self._health.start()

@@ -3,9 +3,9 @@
 A slot keeps its process warm between invocations. An invocation that overruns the function's Timeout
 has its process killed; the next one is a cold start in a new process. :class:`FunctionPool` hands out
 free slots, so its size is the function's concurrency. Processes start when an invocation first needs
-one (as Lambda's execution environments do), warm slots first: a mapping whose five pollers see one
-message at a time keeps one process. A handler that cannot be imported fails that invocation
-(``Runtime.ImportModuleError``, logged with the cause) and the next one tries again;
+one (as Lambda's execution environments do); the slot freed last is used first, so a mapping whose
+five pollers see one message at a time keeps one process. A handler that cannot be imported fails
+that invocation (``Runtime.ImportModuleError``, logged with the cause) and the next one tries again;
 :meth:`FunctionPool.start` still cold-starts every slot up front, for callers that want import errors
 before any message.
 """
@@ -187,8 +187,7 @@ class FunctionPool:
         """Invoke on a free slot."""
         with self._available:
             self._available.wait_for(lambda: bool(self._free))
-            slot = next((slot for slot in self._free if slot.warm), self._free[-1])
-            self._free.remove(slot)
+            slot = self._free.pop()  # the slot freed last: warm unless its process was killed
         try:
             return slot.invoke(event)
         finally:
