@@ -10,7 +10,7 @@ from tests.conformance.harness import Emulator
 from workerctl.local.emulator import EmbeddedEmulator
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # gone before other packages (e2e counts emulator processes)
 def emulator() -> Iterator[Emulator]:
     """The suite's emulator on a free loopback port."""
     server = EmbeddedEmulator("127.0.0.1", 0)
