@@ -70,6 +70,7 @@ def runtime() -> Iterator[LocalRuntime]:
         parameter_overrides={k: v for k, v in WANTED_OVERRIDES.items() if k in declared},
         status_interval_seconds=0.2,
         metrics_summary_seconds=0.5,
+        warm_start=True,  # concurrency and batch sizes are checked in steady state, not during cold starts
     )
     with running(options, CONSOLE) as local:
         yield local

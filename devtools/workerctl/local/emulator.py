@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workerctl.errors import UserError
+from workerctl.local import fifo_receive
 from workerctl.local.ports import ensure_port_free
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def serve(host: str, port: int, parent: Connection, startup_log: str) -> None:
         create_backend_app,
     )
     from werkzeug.serving import make_server  # noqa: PLC0415
+
+    fifo_receive.install()  # SQS's FIFO delivery rules, which moto's ReceiveMessage breaks
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per SQS call
     app = DomainDispatcherApplication(create_backend_app)

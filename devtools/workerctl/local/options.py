@@ -27,6 +27,7 @@ class RuntimeOptions:
     poll_wait_seconds: float = 20.0
     status_interval_seconds: float = 1.0
     metrics_summary_seconds: float = 10.0  # 0: no summary of the functions' EMF metric lines
+    warm_start: bool = False  # start every function process before polling (steady-state tests, bench)
     extra_job_modules: tuple[str, ...] = ()
     extra_sys_paths: tuple[str, ...] = ()
     run_log: Path | None = None  # the run's queryable log (local/run_log.py); None: keep none

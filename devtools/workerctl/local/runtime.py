@@ -18,6 +18,7 @@ from workerctl.local.dashboard.wiring import Dashboard
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
+from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
 from workerctl.local.health_server import HealthServer
 from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
@@ -81,11 +82,13 @@ class LocalRuntime:
             region=options.region,
             overrides=(environment.parameter_overrides, options.parameter_overrides),
         )
+        check_mappings(model.functions(), model.queues)  # before any process starts: fails in seconds
         self._connect(model)
         functions = model.functions()
         for function in functions:
             self._wire(model, function)
-        FunctionPool.start_all(list(self.pools.values()))
+        if options.warm_start:  # else function processes start when a poller first needs one
+            FunctionPool.start_all(list(self.pools.values()))
         for poller in self._pollers:
             poller.start()
         if self._health is not None:
@@ -118,8 +121,9 @@ class LocalRuntime:
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
             }
             explicit = dict.fromkeys(polled, options.queue_url) if options.queue_url else {}
+            # A polled queue that is missing fails in _wire, naming the function and event, as AWS does.
             queues = resources.lookup_queues(
-                self._client, model.queues, {k: v for k, v in explicit.items() if v}, polled
+                self._client, model.queues, {k: v for k, v in explicit.items() if v}, required=set()
             )
         for logical_id, (url, arn) in queues.items():
             model.set_queue_url(logical_id, url, arn)
@@ -159,14 +163,16 @@ class LocalRuntime:
             self.dashboard.job_modules = tuple(setup.environment["JOB_MODULES"].split(","))
         for event in function.sqs_events:
             url = self.queue_urls.get(event.queue_logical_id or "")
-            if not event.enabled or url is None:
-                continue
+            if url is None:
+                where = self.endpoint_url or "AWS"
+                hint = "" if self._emulator else f" (at {where}: deploy it or pass --queue-url)"
+                raise refusal(function, event, NONEXISTENT_QUEUE + hint)
             key = f"{function.logical_id}.{event.name}"
-            pool = sandbox.function_pool(
-                setup, function.timeout, event.maximum_concurrency, self.function_log
-            )
+            pool = sandbox.function_pool(setup, function.timeout, event.pollers, self.function_log)
             self._add_pool(key, pool, function.timeout)
-            target = PollTarget(url, event.queue_arn, options.region, event, options.poll_wait_seconds)
+            target = PollTarget(
+                url, event.queue_arn, options.region, event, options.poll_wait_seconds, parsed_filters(event)
+            )
             invoke = pool.invoke if self.run_log is None else self.run_log.delivering(pool.invoke)
             if self.dashboard is not None:
                 invoke = self.dashboard.observe(key, event, invoke)

@@ -106,7 +106,7 @@ class Dashboard:
 
     def observe(self, name: str, event: SqsEventSpec, invoke: Invoke) -> Invoke:
         """``invoke`` of one mapping, watched for the page."""
-        mapping = MappingActivity(name, event.maximum_concurrency, event.report_batch_item_failures)
+        mapping = MappingActivity(name, event.pollers, event.report_batch_item_failures)
         self.mappings.append(mapping)
         return mapping.observe(invoke)
 

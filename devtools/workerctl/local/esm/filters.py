@@ -1,9 +1,14 @@
 """Lambda event filtering (FilterCriteria) for SQS records: the common EventBridge pattern syntax.
 
 A record matches when any filter matches. A pattern is a map of field → list of matchers (any may
-match) or a nested map. The ``body`` is matched as JSON when it parses as a JSON object, else as a
-plain string. Matchers: exact values (string, number, null), ``prefix``, ``suffix``,
-``equals-ignore-case``, ``numeric`` (``["<", 10, ">=", 2]``), ``exists`` and ``anything-but``.
+match) or a nested map; ``"$or": [pattern, ...]`` matches when any of its patterns does. The ``body``
+is matched as JSON when it parses as a JSON object, else as a plain string. Matchers: exact values
+(string, number, null, boolean), ``prefix``, ``suffix``, ``equals-ignore-case``, ``numeric``
+(``["<", 10, ">=", 2]``), ``exists`` and ``anything-but``.
+
+:func:`validate_pattern` refuses what Lambda's CreateEventSourceMapping refuses ("Invalid filter
+pattern definition."), so a pattern that could never match cannot start and silently delete every
+message (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 _MISSING = object()
+_OR = "$or"
+INVALID_PATTERN = "Invalid filter pattern definition."
+_OPERATORS = frozenset({"prefix", "suffix", "equals-ignore-case", "numeric", "exists", "anything-but"})
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "=": operator.eq,
     "<": operator.lt,
@@ -43,9 +51,99 @@ def record_matches(filters: Sequence[Mapping[str, Any]], record: Mapping[str, An
     return any(pattern_matches(pattern, view) for pattern in filters)
 
 
+class FilterPatternError(ValueError):
+    """A FilterCriteria pattern Lambda would refuse; ``str()`` is AWS's message, ``detail`` says why."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(INVALID_PATTERN)
+        self.detail = detail
+
+
+def parse_pattern(text: Any) -> dict[str, Any]:
+    """One ``FilterCriteria.Filters[].Pattern`` (a JSON string, or a map) → a validated pattern."""
+    if isinstance(text, Mapping):
+        pattern: Any = dict(text)
+    else:
+        try:
+            pattern = json.loads(str(text))
+        except ValueError as exc:
+            raise FilterPatternError(f"not JSON: {text!r}") from exc
+    validate_pattern(pattern)
+    return dict(pattern)
+
+
+def validate_pattern(pattern: Any, path: str = "") -> None:
+    """Raise :class:`FilterPatternError` unless ``pattern`` is a map whose leaves are non-empty lists
+    of values or known operators (``$or`` takes a non-empty list of patterns)."""
+    if not isinstance(pattern, Mapping) or not pattern:
+        raise FilterPatternError(f"{path or 'the pattern'} must be a non-empty JSON object")
+    for key, value in pattern.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key == _OR:
+            _validate_alternatives(value, where)
+        elif isinstance(value, Mapping):
+            validate_pattern(value, where)
+        elif not isinstance(value, list) or not value:
+            raise FilterPatternError(f"{where} must be a non-empty list of matchers")
+        else:
+            for matcher in value:
+                _validate_matcher(matcher, where)
+
+
+def _validate_alternatives(value: Any, where: str) -> None:
+    if not isinstance(value, list) or not value:
+        raise FilterPatternError(f"{where} must be a non-empty list of patterns")
+    for alternative in value:
+        validate_pattern(alternative, where)
+
+
+def _validate_matcher(matcher: Any, where: str) -> None:
+    if not isinstance(matcher, Mapping):
+        if isinstance(matcher, list):
+            raise FilterPatternError(f"{where}: a matcher cannot be a list")
+        return
+    if len(matcher) != 1 or next(iter(matcher)) not in _OPERATORS:
+        raise FilterPatternError(f"{where}: unknown operator {dict(matcher)!r}")
+    (kind, argument), *_ = matcher.items()
+    valid = {
+        "exists": isinstance(argument, bool),
+        "numeric": _valid_numeric(argument),
+        "prefix": isinstance(argument, str) or _ignore_case_argument(argument),
+        "suffix": isinstance(argument, str) or _ignore_case_argument(argument),
+        "equals-ignore-case": isinstance(argument, str),
+        "anything-but": _valid_anything_but(argument),
+    }[str(kind)]
+    if not valid:
+        raise FilterPatternError(f"{where}: invalid argument for {kind!r}: {argument!r}")
+
+
+def _ignore_case_argument(argument: Any) -> bool:
+    return isinstance(argument, Mapping) and set(argument) == {"equals-ignore-case"}
+
+
+def _valid_numeric(argument: Any) -> bool:
+    if not isinstance(argument, list) or not argument or len(argument) % 2:
+        return False
+    pairs = zip(argument[::2], argument[1::2], strict=True)
+    return all(
+        op in _COMPARISONS and isinstance(bound, int | float) and not isinstance(bound, bool)
+        for op, bound in pairs
+    )
+
+
+def _valid_anything_but(argument: Any) -> bool:
+    if isinstance(argument, Mapping):
+        return len(argument) == 1 and next(iter(argument)) in {"prefix", "suffix", "equals-ignore-case"}
+    return not isinstance(argument, list) or bool(argument)
+
+
 def pattern_matches(pattern: Mapping[str, Any], data: Any) -> bool:
-    """Every key of ``pattern`` matches the same key of ``data``."""
+    """Every key of ``pattern`` matches the same key of ``data`` (``$or``: any alternative matches)."""
     for key, expected in pattern.items():
+        if key == _OR:
+            if not any(pattern_matches(alternative, data) for alternative in expected):
+                return False
+            continue
         actual = data.get(key, _MISSING) if isinstance(data, Mapping) else _MISSING
         if isinstance(expected, Mapping):
             if not pattern_matches(expected, actual):

@@ -1,9 +1,13 @@
 """A local stand-in for the Lambda SQS event source mapping.
 
-Up to ``MaximumConcurrency`` poller threads each long-poll the queue, gather a batch (``BatchSize``
-records or ``MaximumBatchingWindowInSeconds``), drop and delete what FilterCriteria rejects, invoke the
-function, and delete the records not reported in ``batchItemFailures``. Failed records are left alone:
-they reappear after their visibility timeout (or whatever visibility the worker itself set).
+``SqsEventSpec.pollers`` poller threads (MaximumConcurrency, provisioned mode's MinimumPollers, or
+Lambda's initial five) each long-poll the queue, gather a batch (``BatchSize`` records or
+``MaximumBatchingWindowInSeconds``), drop and delete what FilterCriteria rejects, invoke the function,
+and delete the records not reported in ``batchItemFailures``. Failed records are left alone: they
+reappear after their visibility timeout (or whatever visibility the worker itself set). FIFO mappings
+share a :class:`~workerctl.local.esm.fifo.GroupGate` (one batch per message group in flight, sequence
+order). A disabled mapping (``Enabled: false``, or :meth:`EventSourcePoller.set_enabled`) stops
+receiving; batches in flight finish, as after UpdateEventSourceMapping.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from workerctl.aws import AWS_ERRORS
 from workerctl.local.esm.batch_outcome import failed_message_ids
+from workerctl.local.esm.fifo import GroupGate
 from workerctl.local.esm.filters import record_matches
 from workerctl.local.esm.records import lambda_event, lambda_record
 from workerctl.queues import BATCH, chunks
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
 
 MAX_WAIT_SECONDS = 20
 ERROR_BACKOFF_SECONDS = 1.0
+DISABLED_CHECK_SECONDS = 0.5  # how often an idle poller of a disabled mapping looks at stop/enable
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,12 @@ class PollTarget:
     region: str
     event: SqsEventSpec
     poll_wait_seconds: float = MAX_WAIT_SECONDS
+    filters: tuple[dict[str, Any], ...] = ()  # the event's FilterCriteria, parsed and validated
+
+    @property
+    def fifo(self) -> bool:
+        """True for a FIFO queue (its ARN ends in ``.fifo``, as SQS requires)."""
+        return self.queue_arn.endswith(".fifo")
 
 
 class EventSourcePoller:
@@ -58,13 +70,29 @@ class EventSourcePoller:
         self._stats = stats
         self._log = log
         self._stopping = threading.Event()
+        self._enabled = threading.Event()
+        if target.event.enabled:
+            self._enabled.set()
+        self.gate = GroupGate() if target.fifo else None
         self._busy = 0
         self._idle = threading.Condition()
         self._threads: list[threading.Thread] = []
 
+    @property
+    def enabled(self) -> bool:
+        """True while the mapping receives (State ``Enabled``)."""
+        return self._enabled.is_set()
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Enable or disable receiving (UpdateEventSourceMapping ``Enabled``); batches in flight finish."""
+        if enabled:
+            self._enabled.set()
+        else:
+            self._enabled.clear()
+
     def start(self) -> None:
-        """Start ``MaximumConcurrency`` poller threads."""
-        for index in range(self.target.event.maximum_concurrency):
+        """Start the mapping's poller threads (they idle while it is disabled)."""
+        for index in range(self.target.event.pollers):
             thread = threading.Thread(target=self._run, name=f"poller-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -81,6 +109,8 @@ class EventSourcePoller:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            if not self._enabled.wait(DISABLED_CHECK_SECONDS):
+                continue
             try:
                 self._poll_once()
             except AWS_ERRORS as exc:
@@ -98,14 +128,19 @@ class EventSourcePoller:
         if not messages:
             return
         with self._idle:
-            stopping = self._stopping.is_set()
+            stopping = self._stopping.is_set() or not self.enabled
             self._busy += 0 if stopping else 1
         if stopping:
             self._return_to_queue(messages)
             return
+        batch, held = self.gate.admit(messages) if self.gate else (messages, [])
         try:
-            self.process(messages)
+            if held:
+                self._return_to_queue(held)
+            self.process(batch)
         finally:
+            if self.gate:
+                self.gate.release(batch)
             with self._idle:
                 self._busy -= 1
                 self._idle.notify_all()
@@ -126,7 +161,7 @@ class EventSourcePoller:
             if not messages:
                 continue
             if window_ends is None:
-                window_ends = time.monotonic() + event.batching_window_seconds
+                window_ends = time.monotonic() + event.window_seconds
             if time.monotonic() >= window_ends:
                 break
         return messages
@@ -148,7 +183,7 @@ class EventSourcePoller:
         kept: list[dict[str, Any]] = []
         dropped: list[dict[str, Any]] = []
         for record in records:  # one pass: batches can hold 10,000 records
-            (kept if record_matches(target.event.filters, record) else dropped).append(record)
+            (kept if record_matches(target.filters, record) else dropped).append(record)
         if dropped:
             self._delete(dropped)
             self._stats.add_filtered(len(dropped))
@@ -173,7 +208,7 @@ class EventSourcePoller:
         )
 
     def _return_to_queue(self, messages: Sequence[dict[str, Any]]) -> None:
-        """Received while stopping: make them visible again at once instead of processing them."""
+        """Received while stopping or disabled, or held back by the FIFO gate: visible again at once."""
         self._batched(
             "change_message_visibility_batch",
             [{"ReceiptHandle": message["ReceiptHandle"], "VisibilityTimeout": 0} for message in messages],

@@ -11,6 +11,8 @@ import base64
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from workerctl.local.esm.md5 import message_attributes_md5
+
 # Lambda's order; SQS may return others (they are passed through after these).
 SYSTEM_ATTRIBUTES = (
     "ApproximateReceiveCount",
@@ -53,12 +55,17 @@ def lambda_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
 def lambda_record(message: Mapping[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
     """One ReceiveMessage ``Message`` → one Lambda SQS record."""
     attributes = message.get("MessageAttributes") or {}
-    return {
+    record: dict[str, Any] = {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],
         "body": message.get("Body", ""),
         "attributes": lambda_attributes(message.get("Attributes") or {}),
         "messageAttributes": {name: lambda_message_attribute(v) for name, v in attributes.items()},
+    }
+    attributes_md5 = message_attributes_md5(attributes)
+    if attributes_md5 is not None:  # Lambda's key order: after messageAttributes, before md5OfBody
+        record["md5OfMessageAttributes"] = attributes_md5
+    return record | {
         "md5OfBody": message.get("MD5OfBody", ""),
         "eventSource": "aws:sqs",
         "eventSourceARN": queue_arn,

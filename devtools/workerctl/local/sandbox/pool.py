@@ -2,7 +2,12 @@
 
 A slot keeps its process warm between invocations. An invocation that overruns the function's Timeout
 has its process killed; the next one is a cold start in a new process. :class:`FunctionPool` hands out
-free slots, so its size is the function's concurrency.
+free slots, so its size is the function's concurrency. Processes start when an invocation first needs
+one (as Lambda's execution environments do); the slot freed last is used first, so a mapping whose
+five pollers see one message at a time keeps one process. A handler that cannot be imported fails
+that invocation (``Runtime.ImportModuleError``, logged with the cause) and the next one tries again;
+:meth:`FunctionPool.start` still cold-starts every slot up front, for callers that want import errors
+before any message.
 """
 
 from __future__ import annotations
@@ -74,11 +79,20 @@ class FunctionSlot:
         except (EOFError, OSError):
             return
 
+    @property
+    def warm(self) -> bool:
+        """True while the slot has a live process (its next invocation is not a cold start)."""
+        return self._process is not None and self._process.is_alive()
+
     def invoke(self, event: Any) -> InvocationResult:
-        """Run one invocation; a timeout or a crash kills the process (the next call starts a new one)."""
-        if self._process is None or not self._process.is_alive():
-            self.start()
+        """Run one invocation, cold-starting the process if there is none; a timeout or a crash kills
+        the process (the next call starts a new one)."""
         request_id = str(uuid.uuid4())
+        if not self.warm:
+            try:
+                self.start()
+            except UserError as exc:
+                return self._failed(request_id, "Runtime.ImportModuleError", str(exc))
         try:
             self._control.send(("invoke", event, request_id, self._timeout_s))
             finished = self._control.poll(self._timeout_s)
@@ -135,7 +149,7 @@ class FunctionSlot:
 
 
 class FunctionPool:
-    """``size`` warm slots; :meth:`invoke` blocks until one is free."""
+    """``size`` slots, started on demand; :meth:`invoke` blocks until one is free."""
 
     def __init__(self, slots: list[FunctionSlot]) -> None:
         self._free = list(slots)
@@ -173,7 +187,7 @@ class FunctionPool:
         """Invoke on a free slot."""
         with self._available:
             self._available.wait_for(lambda: bool(self._free))
-            slot = self._free.pop()
+            slot = self._free.pop()  # the slot freed last: warm unless its process was killed
         try:
             return slot.invoke(event)
         finally:
@@ -185,6 +199,11 @@ class FunctionPool:
         """Stop every slot's process."""
         for slot in self._all:
             slot.stop()
+
+    @property
+    def started(self) -> int:
+        """Slots with a live process right now."""
+        return sum(slot.warm for slot in self._all)
 
     @property
     def cold_starts(self) -> int:

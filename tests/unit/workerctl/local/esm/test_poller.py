@@ -23,12 +23,15 @@ def queue_with(bodies: list[str]) -> FakeSqs:
     return sqs
 
 
-def make(sqs: FakeSqs, invoke: Any, **event: Any) -> tuple[EventSourcePoller, RuntimeStats, list[str]]:
+def make(
+    sqs: FakeSqs, invoke: Any, filters: tuple[dict[str, Any], ...] = (), **event: Any
+) -> tuple[EventSourcePoller, RuntimeStats, list[str]]:
     spec = SqsEventSpec(
         name="Jobs", queue_arn=ARN, queue_logical_id="Q", report_batch_item_failures=True, **event
     )
     stats, logs = RuntimeStats(), list[str]()
-    poller = EventSourcePoller(sqs, PollTarget(URL, ARN, "eu-west-1", spec, 1), invoke, stats, logs.append)
+    target = PollTarget(URL, ARN, "eu-west-1", spec, 1, filters)
+    poller = EventSourcePoller(sqs, target, invoke, stats, logs.append)
     return poller, stats, logs
 
 

@@ -121,3 +121,24 @@ def test_context_counts_down_from_the_timeout(tmp_path: Path) -> None:
     assert 1000 < context.get_remaining_time_in_millis() <= 2000
     assert (context.function_name, context.memory_limit_in_mb, context.aws_request_id) == ("fn", 128, "req")
     assert context.invoked_function_arn.endswith(":function:fn")
+
+
+def test_processes_start_on_first_need_and_warm_slots_are_reused(tmp_path: Path) -> None:
+    pool = FunctionPool([FunctionSlot(setup_for(tmp_path), 5.0, lambda line: None) for _ in range(3)])
+    try:
+        assert pool.started == 0  # nothing at construction: the runtime starts no process up front
+        first, second = pool.invoke({}), pool.invoke({})
+        assert first.response["pid"] == second.response["pid"]  # the warm slot, not a cold one
+        assert (pool.started, pool.cold_starts) == (1, 1)
+    finally:
+        pool.stop()
+
+
+def test_a_lazy_import_error_fails_the_invocation_with_lambdas_error_type(tmp_path: Path) -> None:
+    logs: list[str] = []
+    pool = FunctionPool([FunctionSlot(setup_for(tmp_path, "broken_handler"), 5.0, logs.append)])
+    result = pool.invoke({})
+    assert not result.ok
+    assert result.error is not None
+    assert result.error.startswith("Runtime.ImportModuleError: cannot import handler broken_handler.handler")
+    assert any('"errorType": "Runtime.ImportModuleError"' in line for line in logs)

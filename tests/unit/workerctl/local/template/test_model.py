@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import ROOT
 from workerctl.errors import UserError
+from workerctl.local.esm.validation import parsed_filters
 from workerctl.local.template.intrinsics import LocalValues, Resolver
 from workerctl.local.template.loader import load_model
 from workerctl.local.template.sections import merge_globals, parameter_values
@@ -124,7 +125,7 @@ def test_conditions_unknown_resources_and_intrinsics_resolve_locally(tmp_path: P
         "LITERAL": "${Keep}-5",
     }
     (event,) = fn.sqs_events
-    assert event.filters == ({"body": {"type": ["a"]}},)
+    assert parsed_filters(event) == ({"body": {"type": ["a"]}},)
     assert event.batch_size == 5
 
 
