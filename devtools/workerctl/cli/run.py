@@ -3,9 +3,10 @@
 An embedded moto server (SQS on ``--emulator-port``, default 4566; the template's DynamoDB tables in a
 second one on ``--dynamodb-port``, default 4567), the queues from template.yaml,
 an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
-(``PORT`` or ``--port``). The functions' log lines pass through unchanged; every 10 s
-(``--metrics-summary-interval``) a few lines summarise the EMF metrics among them. Ctrl-C or SIGTERM
-stops it cleanly.
+(``PORT`` or ``--port``). On a terminal each log line is shown as one readable line (``--raw``: the
+functions' JSON as written, which is also what a pipe gets); every 10 s (``--metrics-summary-interval``)
+a few lines summarise the EMF metrics. Ctrl-C or SIGTERM stops it cleanly; the in-memory emulator's
+queues go with it (the stop line says how many messages they still held).
 """
 
 from __future__ import annotations
@@ -13,20 +14,30 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
+import shlex
 import signal
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
-from workerctl.cli.options import DEFAULT_REGION
+from workerctl import COMMAND
+from workerctl.cli.options import DEFAULT_ENDPOINT, DEFAULT_REGION
 from workerctl.errors import UserError
 from workerctl.local.console import Console
 from workerctl.local.options import RuntimeOptions
 from workerctl.local.runtime import LocalRuntime
+from workerctl.local.stats import uptime
 from workerctl.local.template.samconfig import parse_overrides
 
 DEFAULT_HEALTH_PORT = 8085
+MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+EPILOG = f"""examples (from the project root):
+  {COMMAND} run                                  # = make run
+  {COMMAND} run --no-demo --env prod             # prod's samconfig parameters
+  {COMMAND} run --no-demo --job-path ~/jobs --job-module my_jobs
+"""
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +46,7 @@ def register(subparsers: Any) -> None:
         "run",
         help="run the worker locally (emulator, poller, /health)",
         description=__doc__,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--template", type=Path, default=Path("template.yaml"), help="SAM template")
@@ -48,6 +60,24 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="template parameters, applied after samconfig's (e.g. MaxReceiveCount=2)",
+    )
+    parser.add_argument(
+        "--job-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="a module that registers job types (@job), imported by the worker after the template's "
+        "JobModules; a dotted name on the worker's path (its CodeUri, the layer, a --job-path); "
+        "repeatable",
+    )
+    parser.add_argument(
+        "--job-path",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="a directory added to the function processes' import path, for job code outside "
+        "functions/ and layers/; repeatable",
     )
     parser.add_argument("--region", default=DEFAULT_REGION, help=f"region (default: {DEFAULT_REGION})")
     parser.add_argument(
@@ -76,6 +106,12 @@ def register(subparsers: Any) -> None:
         "--fast-retries",
         action="store_true",
         help="lower queue visibility timeouts to 5 s so retries show within seconds",
+    )
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the functions' log lines as written (JSON, EMF metric lines included) instead of "
+        "one readable line each; the default when stdout is not a terminal",
     )
     parser.add_argument("--poll-wait", type=int, default=20, help="long-poll seconds, 1-20 (default: 20)")
     parser.add_argument(
@@ -112,35 +148,75 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         fast_retries=args.fast_retries,
         poll_wait_seconds=args.poll_wait,
         metrics_summary_seconds=args.metrics_summary_interval,
+        extra_job_modules=tuple(_job_module(name) for name in args.job_module),
+        extra_sys_paths=tuple(_job_path(path) for path in args.job_path),
     )
 
 
-def describe(runtime: LocalRuntime) -> str:
-    """The start-up banner: where things are and how to talk to them."""
-    endpoint = runtime.endpoint_url or "aws"  # as --endpoint-url spells real AWS, so the hint below runs
-    lines = [f"workerctl: SQS endpoint {runtime.endpoint_url or 'AWS'}"]
+def _job_module(name: str) -> str:
+    if not MODULE_NAME.fullmatch(name):
+        raise UserError(f"--job-module {name!r} is not a dotted module name (e.g. my_jobs or jobs.images)")
+    return name
+
+
+def _job_path(path: Path) -> str:
+    if not path.is_dir():
+        raise UserError(f"--job-path {path} is not a directory")
+    return str(path.resolve())
+
+
+def follow_up_options(args: argparse.Namespace, runtime: LocalRuntime) -> str:
+    """The connection options another ``workerctl`` command needs to reach this run's queues (none
+    for a default ``make run``), so the commands the banner prints run as printed."""
+    options: list[str] = []
+    endpoint = runtime.endpoint_url or "aws"  # as --endpoint-url spells real AWS
+    if endpoint.replace("127.0.0.1", "localhost") != DEFAULT_ENDPOINT:
+        options += ["--endpoint-url", endpoint]
+    if args.env != "dev":
+        options += ["--env", args.env]
+    if args.config_file != Path("samconfig.toml"):
+        options += ["--config-file", str(args.config_file)]
+    if args.region != DEFAULT_REGION:
+        options += ["--region", args.region]
+    if args.queue_url:
+        options += ["--queue-url", args.queue_url]
+    return "".join(f" {shlex.quote(option)}" for option in options)
+
+
+def describe(runtime: LocalRuntime, args: argparse.Namespace, seconds: float) -> str:
+    """The start-up banner: where things are and commands to paste (they run as printed)."""
+    lines = [f"workerctl: ready in {seconds:.1f} s; SQS endpoint {runtime.endpoint_url or 'AWS'}"]
     lines += [f"workerctl: queue {logical_id}: {url}" for logical_id, url in runtime.queue_urls.items()]
     if runtime.dynamodb_endpoint_url:
         lines.append(f"workerctl: DynamoDB endpoint {runtime.dynamodb_endpoint_url} (the template's tables)")
     if runtime.health_url:
         lines.append(f"workerctl: health {runtime.health_url}/health")
-    lines.append(
-        f'workerctl: try `workerctl send --type checksum --payload \'{{"text": "hi"}}\' '
-        f"--endpoint-url {endpoint}`; Ctrl-C stops"
-    )
+    connection = follow_up_options(args, runtime)
+    payload = shlex.quote('{"text": "hi"}')
+    lines.append(f"workerctl: send a job:  {COMMAND} send --type checksum --payload {payload}{connection}")
+    lines.append(f"workerctl: queue depth: {COMMAND} depth{connection}   |  Ctrl-C stops")
     return "\n".join(lines)
+
+
+def stopped_line(runtime: LocalRuntime) -> str:
+    """The last line: counters, uptime, and what the in-memory emulator discarded."""
+    line = f"workerctl: stopped after {uptime(runtime.uptime_seconds)}. {runtime.stats.line()}"
+    if runtime.discarded:
+        held = ", ".join(f"{count} in {name}" for name, count in runtime.discarded.items())
+        line += f"\nworkerctl: discarded with the in-memory emulator: {held} (messages queued or in the DLQ)"
+    return line
 
 
 def run(args: argparse.Namespace) -> int:
     """Start, serve until Ctrl-C or SIGTERM, stop cleanly."""
-    console = Console()
+    console = Console(raw=True if args.raw else None)
     runtime = LocalRuntime(options_from(args), console)
     stop_requested = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
     try:
         console.log("workerctl: starting (template, emulator, function processes)...")
         runtime.start()
-        console.log(describe(runtime))
+        console.log(describe(runtime, args, runtime.uptime_seconds))
         try:
             while not stop_requested.wait(0.5):
                 pass
@@ -150,5 +226,5 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         runtime.stop()
-    sys.stdout.write(f"workerctl: stopped. {runtime.stats.line()}\n")
+    sys.stdout.write(f"{stopped_line(runtime)}\n")
     return 0

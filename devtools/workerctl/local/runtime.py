@@ -8,6 +8,7 @@ batches in flight finish (each bounded by the function's Timeout), then stops th
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from workerctl.aws import aws_client
@@ -17,13 +18,16 @@ from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.health_server import HealthServer
+from workerctl.local.job_modules import check_job_modules
 from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
+from workerctl.local.ports import ensure_ports_free
 from workerctl.local.sandbox import setup as sandbox
+from workerctl.local.sandbox.child import ChildSetup
 from workerctl.local.sandbox.pool import FunctionPool
 from workerctl.local.stats import RuntimeStats
 from workerctl.local.template.loader import load_model
-from workerctl.local.template.model import FunctionSpec, TemplateModel
+from workerctl.local.template.model import FunctionSpec, QueueSpec, TemplateModel
 from workerctl.local.template.samconfig import load_environment
 
 FAST_RETRY_VISIBILITY_SECONDS = 5
@@ -52,6 +56,8 @@ class LocalRuntime:
         self._client: Any = None
         self._dlq_url: str | None = None
         self._max_timeout = 0.0
+        self._queues: list[QueueSpec] = []
+        self.discarded: dict[str, int] = {}  # queue name -> messages the in-memory emulator dropped at stop
 
     def start(self) -> None:
         """Bring everything up; on failure, tear down what was started and re-raise."""
@@ -70,6 +76,9 @@ class LocalRuntime:
             region=options.region,
             overrides=(environment.parameter_overrides, options.parameter_overrides),
         )
+        self._check_ports(model)
+        for function in model.functions():  # a missing job module: one line before any process starts
+            check_job_modules(self._function_setup(model, function, {}))
         self._connect(model)
         functions = model.functions()
         for function in functions:
@@ -85,12 +94,38 @@ class LocalRuntime:
         if options.demo:
             self.send_demo_jobs()
 
+    def _table_port(self) -> int:
+        """The tables' emulator port: ``--dynamodb-port``, else the SQS emulator's + 1 (0 stays 0)."""
+        options = self.options
+        if options.dynamodb_port is not None:
+            return options.dynamodb_port
+        return options.emulator_port + 1 if options.emulator_port else 0
+
+    def _check_ports(self, model: TemplateModel) -> None:
+        """Every port this run will bind, checked before the slow work (processes, imports), so a taken
+        port fails in a fraction of a second instead of after the emulator has started."""
+        options = self.options
+        ports: list[tuple[int, str, str]] = []
+        if options.endpoint_url is None:
+            ports.append((options.emulator_port, "the AWS emulator", "pass --emulator-port PORT"))
+            if model.tables:
+                ports.append((self._table_port(), "the tables' emulator", "pass --dynamodb-port PORT"))
+        if any(function.has_url for function in model.functions()):
+            ports.append((options.health_port, "/health", "set PORT or pass --port PORT"))
+        ensure_ports_free(options.host, ports)
+
     def _connect(self, model: TemplateModel) -> None:
         """Start or reach the SQS endpoint and record every queue's URL in the model."""
         options = self.options
         if options.endpoint_url is None:
             self._emulator = EmbeddedEmulator(options.host, options.emulator_port)
-            self.endpoint_url = self._emulator.start()
+            self._emulator.launch()
+            if model.tables:  # launched now so both processes import moto at the same time
+                self._table_emulator = EmbeddedEmulator(
+                    options.host, self._table_port(), port_option="--dynamodb-port"
+                )
+                self._table_emulator.launch()
+            self.endpoint_url = self._emulator.wait_ready()
         elif options.endpoint_url != "aws":
             self.endpoint_url = options.endpoint_url
         self._client = aws_client(
@@ -99,7 +134,7 @@ class LocalRuntime:
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = resources.create_queues(self._client, model.queues, visibility)
-            self._start_table_emulator(model)
+            self._create_tables(model)
         else:
             polled = {
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
@@ -112,20 +147,16 @@ class LocalRuntime:
             model.set_queue_url(logical_id, url, arn)
             self.queue_urls[logical_id] = url
         self._dlq_url = resources.dead_letter_url(model.queues, self.queue_urls)
+        self._queues = model.queues
 
-    def _start_table_emulator(self, model: TemplateModel) -> None:
-        """The template's tables in a second emulator process: the worker writes 2 idempotency items
+    def _create_tables(self, model: TemplateModel) -> None:
+        """The template's tables in the second emulator process: the worker writes 2 idempotency items
         per job, and one moto process serving SQS and DynamoDB was the runtime's bottleneck."""
-        if not model.tables:
+        if self._table_emulator is None:
             return
-        options = self.options
-        port = options.dynamodb_port
-        if port is None:
-            port = options.emulator_port + 1 if options.emulator_port else 0
-        self._table_emulator = EmbeddedEmulator(options.host, port, port_option="--dynamodb-port")
-        self.dynamodb_endpoint_url = self._table_emulator.start()
+        self.dynamodb_endpoint_url = self._table_emulator.wait_ready()
         resources.create_tables(
-            aws_client("dynamodb", self.dynamodb_endpoint_url, options.region), model.tables
+            aws_client("dynamodb", self.dynamodb_endpoint_url, self.options.region), model.tables
         )
 
     def _wire(self, model: TemplateModel, function: FunctionSpec) -> None:
@@ -134,9 +165,7 @@ class LocalRuntime:
         variables = sandbox.runtime_environment(
             function, options.region, self.endpoint_url, self.dynamodb_endpoint_url
         )
-        setup = sandbox.function_setup(
-            model, function, variables, (DEMO_JOB_MODULE, *options.extra_job_modules), options.extra_sys_paths
-        )
+        setup = self._function_setup(model, function, variables)
         for event in function.sqs_events:
             url = self.queue_urls.get(event.queue_logical_id or "")
             if not event.enabled or url is None:
@@ -156,9 +185,21 @@ class LocalRuntime:
             self._health = HealthServer(options.host, options.health_port, pool.invoke)
             self.health_url = self._health.url
 
+    def _function_setup(
+        self, model: TemplateModel, function: FunctionSpec, variables: dict[str, str]
+    ) -> ChildSetup:
+        """The function's process description: the demo jobs and ``--job-module``s after its own."""
+        extra_modules = (DEMO_JOB_MODULE, *self.options.extra_job_modules)
+        return sandbox.function_setup(model, function, variables, extra_modules, self.options.extra_sys_paths)
+
     def _add_pool(self, key: str, pool: FunctionPool, timeout: float) -> None:
         self.pools[key] = pool
         self._max_timeout = max(self._max_timeout, timeout)
+
+    @property
+    def uptime_seconds(self) -> float:
+        """Seconds since this runtime was created (its start-up included)."""
+        return time.monotonic() - self.stats.started
 
     def send_demo_jobs(self) -> None:
         """Enqueue the demo jobs on the first polled queue: successes, a retried one, a dead-lettered one."""
@@ -171,11 +212,19 @@ class LocalRuntime:
         return [poller.target.queue_url for poller in self._pollers]
 
     def _status_loop(self) -> None:
+        """The status line every interval; without a TTY only when the counts changed (the rate and
+        uptime alone do not make a new plain line), at most every ``PLAIN_STATUS_FACTOR`` intervals."""
         interval = self.options.status_interval_seconds * (1 if self.console.is_tty else PLAIN_STATUS_FACTOR)
+        last = ""
         while not self._stopped.wait(interval):
             if self._dlq_url is not None:
                 self.stats.dlq_depth = resources.visible_messages(self._client, self._dlq_url)
-            self.console.status(self.stats.line())
+            depths = [resources.visible_messages(self._client, url) for url in self.polled_queue_urls()]
+            self.stats.queue_depth = None if None in depths else sum(d or 0 for d in depths)
+            counts = self.stats.line()
+            if self.console.is_tty or counts != last:
+                self.console.status(self.stats.line(now=time.monotonic()))
+            last = counts
 
     def function_log(self, line: str) -> None:
         """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
@@ -194,18 +243,38 @@ class LocalRuntime:
             self.print_metrics_summary()
 
     def stop(self) -> None:
-        """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers."""
+        """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers.
+
+        Safe after a failed or partial start: each step runs even when an earlier one raised, so no
+        process or port outlives a start-up error. Before the in-memory emulator goes, the messages
+        still in its queues are counted into :attr:`discarded`.
+        """
         for poller in self._pollers:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()
-        if self._health is not None:
-            self._health.stop()
-            self._health = None
-        for pool in self.pools.values():
-            pool.stop()
-        for emulator in (self._emulator, self._table_emulator):
-            if emulator is not None:
-                emulator.stop()
+        steps = [self._count_discarded, self._stop_health, *(pool.stop for pool in self.pools.values())]
+        steps += [emulator.stop for emulator in (self._emulator, self._table_emulator) if emulator]
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # one failed step must not leave the next process running
+                self.console.log(f"workerctl: while stopping: {type(exc).__name__}: {exc}")
         self._emulator = self._table_emulator = None
         self.print_metrics_summary()  # what the last batches reported
         self.console.close()
+
+    def _stop_health(self) -> None:
+        if self._health is not None:
+            self._health.stop()
+            self._health = None
+
+    def _count_discarded(self) -> None:
+        """Messages left in the embedded emulator's queues (queued, in flight, delayed, DLQ): they
+        disappear with it, and the stop line says how many."""
+        if self._emulator is None or self._client is None:
+            return
+        names = {queue.logical_id: queue.name for queue in self._queues}
+        for logical_id, url in self.queue_urls.items():
+            count = resources.message_count(self._client, url)
+            if count:
+                self.discarded[names.get(logical_id, logical_id)] = count
