@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,3 +93,14 @@ def total_messages(sqs: Any, url: str) -> int:
     """Visible + in flight + delayed messages of the queue at ``url``: zero means fully drained."""
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(DEPTH_ATTRIBUTES))["Attributes"]
     return sum(int(attributes[name]) for name in DEPTH_ATTRIBUTES)
+
+
+README_JOB_FILE = "functions/worker/greeting_jobs.py"
+
+
+def readme_job_sample() -> str:
+    """The job module the README's quick start tells a new user to create, exactly as printed there."""
+    text = (ROOT / "README.md").read_text()
+    after = text.split(f"`{README_JOB_FILE}`:", 1)[1]
+    block = after.split("```python\n", 1)[1].split("```", 1)[0]
+    return textwrap.dedent(block)
