@@ -98,7 +98,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--port",
         type=int,
-        default=int(os.environ.get("PORT", DEFAULT_HEALTH_PORT)),
+        default=int(os.environ.get("PORT") or DEFAULT_HEALTH_PORT),
         help="/health port (default: $PORT or 8085)",
     )
     parser.add_argument("--no-demo", dest="demo", action="store_false", help="do not enqueue the demo jobs")
