@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import tarfile
@@ -24,22 +23,12 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, Ratio, Report, median
+from workerctl.local.ports import free_ports
 
 BASELINE_COMMIT = "7fca95407569c9db838b1a1fa2db5291d4d846f9"
 RUNS = {"dev": 3, "prod": 2}
-CHILD_TIMEOUT_SECONDS = 180.0
+CHILD_TIMEOUT_SECONDS = 120.0  # the previous release could hang for good after a failed start-up
 TARGET = 1.0  # faster than the previous release; the goal (dev first poll within 5 s) is in the table
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def baseline_tree(into: Path) -> Path:
@@ -64,16 +53,20 @@ def first_poll_seconds(tree: Path, env: str) -> float:
         run_args += ["--dynamodb-port", str(tables), "--port", str(health)]
         started = time.time()
         child = [sys.executable, str(ROOT / "bench" / "startup_child.py"), str(tree), str(result)]
-        completed = subprocess.run(  # bounded by the timeout; arguments are ours
-            [*child, "--", *run_args],
-            cwd=tree,
-            env={k: v for k, v in os.environ.items() if k not in ("PORT", "PYTHONPATH")},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=CHILD_TIMEOUT_SECONDS,
-            check=False,
-        )
+        try:
+            completed = subprocess.run(  # bounded by the timeout (then killed); arguments are ours
+                [*child, "--", *run_args],
+                cwd=tree,
+                env={k: v for k, v in os.environ.items() if k not in ("PORT", "PYTHONPATH")},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=CHILD_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            print(f"startup: {tree.name} {env} still running after {CHILD_TIMEOUT_SECONDS:g} s: killed")
+            return float("nan")
         if completed.returncode != 0 or not result.exists():
             print(f"startup: {tree.name} {env} failed ({completed.returncode}): {completed.stderr[-500:]}")
             return float("nan")

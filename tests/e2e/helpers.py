@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 from workerctl.local.console import Console
 from workerctl.local.options import RuntimeOptions
@@ -104,3 +106,15 @@ def readme_job_sample() -> str:
     after = text.split(f"`{README_JOB_FILE}`:", 1)[1]
     block = after.split("```python\n", 1)[1].split("```", 1)[0]
     return textwrap.dedent(block)
+
+
+def wait_until[T](condition: Callable[[], T], sink: LineSink, timeout: float = 60.0, what: str = "it") -> T:
+    """Poll ``condition`` until truthy (returned), or fail after ``timeout`` s with ``sink``'s last lines."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    recent = "".join(sink.lines[-15:])
+    pytest.fail(f"timed out after {timeout} s waiting for {what}; runtime output:\n{recent}")

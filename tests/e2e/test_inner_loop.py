@@ -8,19 +8,25 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import ROOT, LineSink, local_sqs, readme_job_sample, running, total_messages
+from tests.e2e.helpers import (
+    ROOT,
+    LineSink,
+    local_sqs,
+    readme_job_sample,
+    running,
+    total_messages,
+    wait_until,
+)
 from workerctl.cli import build_parser
 from workerctl.cli.run import options_from
 from workerctl.local.console import Console
-from workerctl.local.ports import ensure_port_free
+from workerctl.local.ports import ensure_port_free, free_ports
 from workerctl.local.runtime import LocalRuntime
 
 pytestmark = pytest.mark.e2e
@@ -36,17 +42,6 @@ FAST = [
 ]
 
 
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 def port_args(ports: list[int]) -> list[str]:
     emulator, tables, health = ports
     return ["--emulator-port", str(emulator), "--dynamodb-port", str(tables), "--port", str(health)]
@@ -58,16 +53,6 @@ def assert_ports_free(ports: list[int]) -> None:
         ensure_port_free("127.0.0.1", port, f"port {port}", "-")
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-
-
-def wait_for[T](condition: Callable[[], T], sink: LineSink, timeout: float = 90.0, what: str = "it") -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}; console:\n{''.join(sink.lines[-20:])}")
 
 
 def cli_options(*args: str) -> Any:
@@ -105,7 +90,7 @@ def test_restart_on_the_same_ports_right_after_a_run_with_traffic() -> None:
             sqs.send_message(
                 QueueUrl=url, MessageBody=json.dumps({"type": "checksum", "payload": {"text": "x"}})
             )
-            wait_for(lambda: local.stats.processed >= 1, sink, what=f"the {attempt} run's job")
+            wait_until(lambda: local.stats.processed >= 1, sink, what=f"the {attempt} run's job")
             with urllib.request.urlopen(f"{local.health_url}/health/live", timeout=10) as answer:
                 assert answer.status == 200
         # Then the next start on the same ports succeeds at once (the loop's second pass)
@@ -180,8 +165,11 @@ def test_the_readme_job_from_another_directory_runs_fails_and_dead_letters(tmp_p
                 MessageAttributes={"CorrelationId": {"DataType": "String", "StringValue": correlation_id}},
             )
         # Then one runs, one is dead-lettered at once and one after its retries, as the README says
-        wait_for(
-            lambda: total_messages(sqs, dlq) == 2 and total_messages(sqs, url) == 0, sink, what="2 in DLQ"
+        wait_until(
+            lambda: total_messages(sqs, dlq) == 2 and total_messages(sqs, url) == 0,
+            sink,
+            timeout=120,  # the retried job needs MaxReceiveCount receives; a liveness bound, not a speed one
+            what="2 in the DLQ",
         )
     finally:
         local.stop()

@@ -42,3 +42,16 @@ def ensure_ports_free(host: str, ports: Iterable[tuple[int, str, str]]) -> None:
         ensure_port_free(host, port, what, how_to_change)
         if port:
             seen[port] = what
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """``count`` distinct ports free on ``host`` right now (the OS picks them), for tests and bench that
+    need fixed ports known in advance; another program may still take one before it is bound."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((host, 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
