@@ -7,15 +7,25 @@ export SAM_CLI_TELEMETRY := 0
 export UV_PYTHON_DOWNLOADS := never
 VENV_BIN := .venv/bin
 TOOLS_BIN := .tools/bin
+# Variables (`make help` lists them too):
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k health"`.
 PYTEST_ARGS ?=
 # Arguments for the local runtime, e.g. `make run RUN_ARGS="--no-demo --env prod"`.
 RUN_ARGS ?=
+# /health port of `make run` (and the default of `.venv/bin/workerctl health`); 8085 when unset.
+ifdef PORT
+export PORT
+endif
 
 .PHONY: help setup tools run test lint typecheck unit template layer-requirements check-layer-requirements bench clean
 
-help: ## List the targets
+help: ## List the targets and variables
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-26s %s\n", $$1, $$2}'
+	@printf '%s\n' "" "variables:" \
+	  '  RUN_ARGS="..."     options of make run, e.g. RUN_ARGS="--no-demo --env prod --job-module my_jobs"' \
+	  '  PORT=8085          /health port of make run (and of .venv/bin/workerctl health)' \
+	  '  PYTEST_ARGS="..."  extra pytest arguments of make test / make unit, e.g. PYTEST_ARGS="-k health"' \
+	  "" "the CLI: .venv/bin/workerctl --help (run from the project root; make setup creates .venv)"
 
 setup: ## Create .venv from uv.lock (finds Python 3.13, installs uv if needed)
 	@devtools/bootstrap.sh > .tools.env
@@ -23,7 +33,7 @@ setup: ## Create .venv from uv.lock (finds Python 3.13, installs uv if needed)
 tools: ## setup + the SAM CLI and checkov in their own isolated environments
 	@mkdir -p .tools && devtools/bootstrap.sh --tools > .tools.env
 
-run: setup ## Run the product locally: emulator, queues from template.yaml, poller, /health on :8085, dashboard on :8086
+run: setup ## Run the product locally: emulator, queues from template.yaml, poller, /health on :8085 (PORT), dashboard on :8086
 	$(VENV_BIN)/workerctl run $(RUN_ARGS)
 
 test: tools lint typecheck check-layer-requirements unit template ## Everything: lint, types, tests, template checks

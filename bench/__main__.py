@@ -17,7 +17,7 @@ from bench.common import (
     use_lambda_environment,
 )
 
-BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "duration", "size")
+BENCHMARKS = ("overhead", "cold_start", "memory", "throughput", "health", "duration", "size", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import textwrap
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 from workerctl.local.console import Console
 from workerctl.local.options import RuntimeOptions
@@ -92,3 +95,26 @@ def total_messages(sqs: Any, url: str) -> int:
     """Visible + in flight + delayed messages of the queue at ``url``: zero means fully drained."""
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(DEPTH_ATTRIBUTES))["Attributes"]
     return sum(int(attributes[name]) for name in DEPTH_ATTRIBUTES)
+
+
+README_JOB_FILE = "functions/worker/greeting_jobs.py"
+
+
+def readme_job_sample() -> str:
+    """The job module the README's quick start tells a new user to create, exactly as printed there."""
+    text = (ROOT / "README.md").read_text()
+    after = text.split(f"`{README_JOB_FILE}`:", 1)[1]
+    block = after.split("```python\n", 1)[1].split("```", 1)[0]
+    return textwrap.dedent(block)
+
+
+def wait_until[T](condition: Callable[[], T], sink: LineSink, timeout: float = 60.0, what: str = "it") -> T:
+    """Poll ``condition`` until truthy (returned), or fail after ``timeout`` s with ``sink``'s last lines."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    recent = "".join(sink.lines[-15:])
+    pytest.fail(f"timed out after {timeout} s waiting for {what}; runtime output:\n{recent}")

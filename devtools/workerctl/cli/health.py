@@ -11,6 +11,7 @@ import argparse
 import http.client
 import json
 import math
+import os
 import re
 import urllib.error
 import urllib.request
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 from workerctl.errors import UserError
 
-DEFAULT_URL = "http://localhost:8085/health"
+DEFAULT_PORT = "8085"  # the local runtime's /health port, as `workerctl run` and `make run` default it
 _FUNCTION_URL_HOST = re.compile(r"^[a-z0-9]+\.lambda-url\.([a-z0-9-]+)\.on\.aws$")
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _STATUSES = ("pass", "warn", "fail")
@@ -32,7 +33,12 @@ def register(subparsers: Any) -> None:
         help="check a /health endpoint (exit 0 pass/warn, 1 fail, 2 unreachable)",
         description=__doc__,
     )
-    parser.add_argument("--url", default=DEFAULT_URL, help=f"endpoint to probe (default {DEFAULT_URL})")
+    default_url = f"http://localhost:{os.environ.get('PORT') or DEFAULT_PORT}/health"  # run's PORT too
+    parser.add_argument(
+        "--url",
+        default=default_url,
+        help="endpoint to probe (default http://localhost:$PORT/health, PORT 8085)",
+    )
     parser.add_argument("--timeout", type=_seconds, default=5.0, help="seconds to wait (default 5)")
     parser.add_argument("--no-sign", action="store_true", help="never sign (a URL with AuthType NONE)")
     parser.add_argument("--region", help="signing region (default: parsed from the Function URL host)")

@@ -3,10 +3,11 @@
 An embedded moto server (SQS on ``--emulator-port``, default 4566; the template's DynamoDB tables in a
 second one on ``--dynamodb-port``, default 4567), the queues from template.yaml,
 an event source mapping emulator feeding the worker handler, and ``/health`` on http://localhost:8085
-(``PORT`` or ``--port``), and a live dashboard on http://127.0.0.1:8086 (``--dashboard-port``).
-The functions' log lines pass through unchanged; every 10 s
-(``--metrics-summary-interval``) a few lines summarise the EMF metrics among them. Ctrl-C or SIGTERM
-stops it cleanly.
+(``PORT`` or ``--port``), and a live dashboard on http://127.0.0.1:8086 (``--dashboard-port``). On a
+terminal each log line is shown as one readable line (``--raw``: the functions' JSON as written, which
+is also what a pipe gets); every 10 s (``--metrics-summary-interval``)
+a few lines summarise the EMF metrics. Ctrl-C or SIGTERM stops it cleanly; the in-memory emulator's
+queues go with it (the stop line says how many messages they still held).
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import signal
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from workerctl import COMMAND
 from workerctl.cli.options import DEFAULT_REGION, checked_endpoint
+from workerctl.cli.run_banner import describe, stopped_line
 from workerctl.errors import UserError
 from workerctl.local.console import Console
 from workerctl.local.options import RuntimeOptions
@@ -30,6 +34,12 @@ from workerctl.local.template.samconfig import parse_overrides
 DEFAULT_HEALTH_PORT = 8085
 DEFAULT_DASHBOARD_PORT = 8086
 DEFAULT_RUN_LOG = Path(".workerctl") / "run-log.jsonl"
+MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+EPILOG = f"""examples (from the project root):
+  {COMMAND} run                                  # = make run
+  {COMMAND} run --no-demo --env prod             # prod's samconfig parameters
+  {COMMAND} run --no-demo --job-path ~/jobs --job-module my_jobs
+"""
 
 
 def register(subparsers: Any) -> None:
@@ -38,6 +48,7 @@ def register(subparsers: Any) -> None:
         "run",
         help="run the worker locally (emulator, poller, /health)",
         description=__doc__,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--template", type=Path, default=Path("template.yaml"), help="SAM template")
@@ -51,6 +62,24 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="template parameters, applied after samconfig's (e.g. MaxReceiveCount=2)",
+    )
+    parser.add_argument(
+        "--job-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="a module that registers job types (@job), imported by the worker after the template's "
+        "JobModules; a dotted name on the worker's path (its CodeUri, the layer, a --job-path); "
+        "repeatable",
+    )
+    parser.add_argument(
+        "--job-path",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="a directory added to the function processes' import path, for job code outside "
+        "functions/ and layers/; repeatable",
     )
     parser.add_argument("--region", default=DEFAULT_REGION, help=f"region (default: {DEFAULT_REGION})")
     parser.add_argument(
@@ -87,6 +116,12 @@ def register(subparsers: Any) -> None:
         "--fast-retries",
         action="store_true",
         help="lower queue visibility timeouts to 5 s so retries show within seconds",
+    )
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the functions' log lines as written (JSON, EMF metric lines included) instead of "
+        "one readable line each; the default when stdout is not a terminal",
     )
     parser.add_argument("--poll-wait", type=int, default=20, help="long-poll seconds, 1-20 (default: 20)")
     parser.add_argument(
@@ -125,12 +160,12 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
     """The runtime options ``args`` ask for."""
     if args.queue_url and not args.endpoint_url:
         raise UserError("--queue-url needs --endpoint-url (the embedded emulator creates its own queues)")
-    if not 0 <= args.dashboard_port <= 65535:
-        raise UserError("--dashboard-port must be a port number, 0-65535 (0: any free port)")
     if not 1 <= args.poll_wait <= 20:
         raise UserError("--poll-wait must be between 1 and 20 seconds")
     if not (math.isfinite(args.metrics_summary_interval) and args.metrics_summary_interval >= 0):
         raise UserError("--metrics-summary-interval must be 0 (off) or a positive number of seconds")
+    if not 0 <= args.dashboard_port <= 65535:
+        raise UserError("--dashboard-port must be a port number, 0-65535 (0: any free port)")
     if args.endpoint_url is not None:
         checked_endpoint(args.endpoint_url)
     health_port = _port("--port", args.port if args.port is not None else _env_port())
@@ -153,37 +188,33 @@ def options_from(args: argparse.Namespace) -> RuntimeOptions:
         poll_wait_seconds=args.poll_wait,
         metrics_summary_seconds=args.metrics_summary_interval,
         run_log=args.run_log,
+        extra_job_modules=tuple(_job_module(name) for name in args.job_module),
+        extra_sys_paths=tuple(_job_path(path) for path in args.job_path),
     )
 
 
-def describe(runtime: LocalRuntime) -> str:
-    """The start-up banner: where things are and how to talk to them."""
-    endpoint = runtime.endpoint_url or "aws"  # as --endpoint-url spells real AWS, so the hint below runs
-    lines = [f"workerctl: SQS endpoint {runtime.endpoint_url or 'AWS'}"]
-    lines += [f"workerctl: queue {logical_id}: {url}" for logical_id, url in runtime.queue_urls.items()]
-    if runtime.dynamodb_endpoint_url:
-        lines.append(f"workerctl: DynamoDB endpoint {runtime.dynamodb_endpoint_url} (the template's tables)")
-    if runtime.health_url:
-        lines.append(f"workerctl: health {runtime.health_url}/health")
-    if runtime.dashboard_url:
-        lines.append(f"workerctl: dashboard {runtime.dashboard_url}/")
-    lines.append(
-        f'workerctl: try `workerctl send --type checksum --payload \'{{"text": "hi"}}\' '
-        f"--endpoint-url {endpoint}`; Ctrl-C stops"
-    )
-    return "\n".join(lines)
+def _job_module(name: str) -> str:
+    if not MODULE_NAME.fullmatch(name):
+        raise UserError(f"--job-module {name!r} is not a dotted module name (e.g. my_jobs or jobs.images)")
+    return name
+
+
+def _job_path(path: Path) -> str:
+    if not path.is_dir():
+        raise UserError(f"--job-path {path} is not a directory")
+    return str(path.resolve())
 
 
 def run(args: argparse.Namespace) -> int:
     """Start, serve until Ctrl-C or SIGTERM, stop cleanly."""
-    console = Console()
+    console = Console(raw=True if args.raw else None)
     runtime = LocalRuntime(options_from(args), console)
     stop_requested = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
     try:
         console.log("workerctl: starting (template, emulator, function processes)...")
         runtime.start()
-        console.log(describe(runtime))
+        console.log(describe(runtime, args, runtime.uptime_seconds))
         try:
             while not stop_requested.wait(0.5):
                 pass
@@ -193,5 +224,5 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         runtime.stop()
-    sys.stdout.write(f"workerctl: stopped. {runtime.stats.line()}\n")
+    sys.stdout.write(f"{stopped_line(runtime)}\n")
     return 0

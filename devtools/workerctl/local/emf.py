@@ -34,11 +34,16 @@ def parse_emf(line: str) -> list[MetricPoint]:
         document = json.loads(line)
     except (ValueError, RecursionError):
         return []
-    aws = document.get("_aws") if isinstance(document, dict) else None
-    directives = aws.get("CloudWatchMetrics") if isinstance(aws, dict) else None
-    if not isinstance(directives, list):
+    if not is_emf(document):
         return []
+    directives = document["_aws"]["CloudWatchMetrics"]
     return [point for directive in directives for point in _points(document, directive)]
+
+
+def is_emf(document: object) -> bool:
+    """True for a JSON object whose ``_aws.CloudWatchMetrics`` is a list: an EMF metric document."""
+    aws = document.get("_aws") if isinstance(document, dict) else None
+    return isinstance(aws, dict) and isinstance(aws.get("CloudWatchMetrics"), list)
 
 
 def _points(document: dict[str, Any], directive: Any) -> list[MetricPoint]:

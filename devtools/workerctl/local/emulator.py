@@ -96,12 +96,21 @@ class EmbeddedEmulator:
         self._process: Any = None
         self._control: Connection | None = None
         self._url: str | None = None
+        self._startup_log: Path | None = None
 
     def start(self) -> str:
         """Start the server (port checked first, for a one-line error) and return its URL."""
+        self.launch()
+        return self.wait_ready()
+
+    def launch(self) -> None:
+        """Check the port, spawn the server process and return at once: the child spends about a
+        second importing moto, which :meth:`wait_ready` waits for, so the runtime can launch both
+        emulators before waiting for either."""
         ensure_port_free(self._host, self._port, "the AWS emulator", f"pass {self._port_option} PORT")
         descriptor, startup_log = tempfile.mkstemp(prefix="workerctl-emulator-", suffix=".log")
         os.close(descriptor)
+        self._startup_log = Path(startup_log)
         try:
             control, child_control = _SPAWN.Pipe()
             process = _SPAWN.Process(
@@ -113,12 +122,22 @@ class EmbeddedEmulator:
             self._process, self._control = process, control
             process.start()
             child_control.close()
-            host, port = self._await_address(Path(startup_log))
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_ready(self) -> str:
+        """Wait until the launched server serves and return its URL (a UserError if it does not)."""
+        startup_log, self._startup_log = self._startup_log, None
+        if startup_log is None:
+            raise RuntimeError("the emulator was not launched; call launch() first")
+        try:
+            host, port = self._await_address(startup_log)
         except BaseException:
             self.stop()
             raise
         finally:
-            Path(startup_log).unlink(missing_ok=True)
+            startup_log.unlink(missing_ok=True)
         self._url = f"http://{host}:{port}"
         return self._url
 
@@ -156,6 +175,9 @@ class EmbeddedEmulator:
         """Terminate the server process, then kill it after a grace period (idempotent)."""
         process, control = self._process, self._control
         self._process = self._control = self._url = None
+        if self._startup_log is not None:
+            self._startup_log.unlink(missing_ok=True)
+            self._startup_log = None
         if process is None:
             return
         if process.pid is not None:

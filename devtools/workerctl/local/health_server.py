@@ -140,6 +140,12 @@ class HealthServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
+        """Stop serving (if it started) and close the socket; idempotent.
+
+        ``shutdown()`` waits for the serve loop to acknowledge, so it is only called when the loop runs:
+        a start-up that failed before :meth:`start` would otherwise wait for good.
+        """
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
         self._server.server_close()

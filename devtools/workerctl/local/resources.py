@@ -16,6 +16,11 @@ from workerctl.queues import queue_url_by_name
 if TYPE_CHECKING:
     from workerctl.local.template.model import QueueSpec, TableSpec
 
+_COUNT_ATTRIBUTES = (
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+)
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 
 
@@ -85,4 +90,24 @@ def visible_messages(client: Any, url: str) -> int | None:
         answer = client.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
         return int(answer["Attributes"]["ApproximateNumberOfMessages"])
     except Exception:  # the status line must never stop the runtime
+        return None
+
+
+def discarded_messages(client: Any, queues: list[QueueSpec], queue_urls: dict[str, str]) -> dict[str, int]:
+    """Queue name -> messages still in it (queued, in flight, delayed, DLQ): what the in-memory
+    emulator drops when it stops, for the stop line."""
+    names = {queue.logical_id: queue.name for queue in queues}
+    counts = {
+        names.get(logical_id, logical_id): message_count(client, url)
+        for logical_id, url in queue_urls.items()
+    }
+    return {name: count for name, count in counts.items() if count}
+
+
+def message_count(client: Any, url: str) -> int | None:
+    """Every message of ``url``: visible, in flight and delayed; None when it cannot be read."""
+    try:
+        answer = client.get_queue_attributes(QueueUrl=url, AttributeNames=list(_COUNT_ATTRIBUTES))
+        return sum(int(answer["Attributes"][name]) for name in _COUNT_ATTRIBUTES)
+    except Exception:  # a stop must finish even when the emulator no longer answers
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from typing import Any
 
 from workerctl.aws import aws_client
@@ -20,14 +21,18 @@ from workerctl.local.emulator import EmbeddedEmulator
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
 from workerctl.local.health_server import HealthServer
+from workerctl.local.job_modules import check_job_modules
 from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
+from workerctl.local.ports import ensure_ports_free
+from workerctl.local.preflight import runtime_ports, table_port
 from workerctl.local.run_log import RunLog
 from workerctl.local.sandbox import setup as sandbox
+from workerctl.local.sandbox.child import ChildSetup
 from workerctl.local.sandbox.pool import FunctionPool
 from workerctl.local.stats import RuntimeStats
 from workerctl.local.template.loader import load_model
-from workerctl.local.template.model import FunctionSpec, TemplateModel
+from workerctl.local.template.model import FunctionSpec, QueueSpec, TemplateModel
 from workerctl.local.template.samconfig import load_environment
 
 FAST_RETRY_VISIBILITY_SECONDS = 5
@@ -64,6 +69,8 @@ class LocalRuntime:
         self._dlq_url: str | None = None
         self._max_timeout = 0.0
         self.run_log = RunLog(options.run_log) if options.run_log is not None else None
+        self._queues: list[QueueSpec] = []
+        self.discarded: dict[str, int] = {}  # queue name -> messages the in-memory emulator dropped at stop
 
     def start(self) -> None:
         """Bring everything up; on failure, tear down what was started and re-raise."""
@@ -74,6 +81,15 @@ class LocalRuntime:
             raise
 
     def _start(self) -> None:
+        model = self._load_and_check()
+        self._connect(model)
+        for function in model.functions():
+            self._wire(model, function)
+        self._serve()
+
+    def _load_and_check(self) -> TemplateModel:
+        """The template for ``--env``, and every check that fails in seconds, before any process starts:
+        the mappings AWS would refuse, the ports, the job modules."""
         options = self.options
         environment = load_environment(options.samconfig, options.env)
         model = load_model(
@@ -82,11 +98,14 @@ class LocalRuntime:
             region=options.region,
             overrides=(environment.parameter_overrides, options.parameter_overrides),
         )
-        check_mappings(model.functions(), model.queues)  # before any process starts: fails in seconds
-        self._connect(model)
-        functions = model.functions()
-        for function in functions:
-            self._wire(model, function)
+        check_mappings(model.functions(), model.queues)
+        ensure_ports_free(options.host, runtime_ports(options, model))
+        for function in model.functions():
+            check_job_modules(self._function_setup(model, function, {}))
+        return model
+
+    def _serve(self) -> None:
+        options = self.options
         if options.warm_start:  # else function processes start when a poller first needs one
             FunctionPool.start_all(list(self.pools.values()))
         for poller in self._pollers:
@@ -106,7 +125,13 @@ class LocalRuntime:
         options = self.options
         if options.endpoint_url is None:
             self._emulator = EmbeddedEmulator(options.host, options.emulator_port)
-            self.endpoint_url = self._emulator.start()
+            self._emulator.launch()
+            if model.tables:  # launched now so both processes import moto at the same time
+                self._table_emulator = EmbeddedEmulator(
+                    options.host, table_port(options), port_option="--dynamodb-port"
+                )
+                self._table_emulator.launch()
+            self.endpoint_url = self._emulator.wait_ready()
         elif options.endpoint_url != "aws":
             self.endpoint_url = options.endpoint_url
         self._client = aws_client(
@@ -115,7 +140,7 @@ class LocalRuntime:
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = resources.create_queues(self._client, model.queues, visibility)
-            self._start_table_emulator(model)
+            self._create_tables(model)
         else:
             polled = {
                 e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
@@ -129,20 +154,16 @@ class LocalRuntime:
             model.set_queue_url(logical_id, url, arn)
             self.queue_urls[logical_id] = url
         self._dlq_url = resources.dead_letter_url(model.queues, self.queue_urls)
+        self._queues = model.queues
 
-    def _start_table_emulator(self, model: TemplateModel) -> None:
-        """The template's tables in a second emulator process: the worker writes 2 idempotency items
+    def _create_tables(self, model: TemplateModel) -> None:
+        """The template's tables in the second emulator process: the worker writes 2 idempotency items
         per job, and one moto process serving SQS and DynamoDB was the runtime's bottleneck."""
-        if not model.tables:
+        if self._table_emulator is None:
             return
-        options = self.options
-        port = options.dynamodb_port
-        if port is None:
-            port = options.emulator_port + 1 if options.emulator_port else 0
-        self._table_emulator = EmbeddedEmulator(options.host, port, port_option="--dynamodb-port")
-        self.dynamodb_endpoint_url = self._table_emulator.start()
+        self.dynamodb_endpoint_url = self._table_emulator.wait_ready()
         resources.create_tables(
-            aws_client("dynamodb", self.dynamodb_endpoint_url, options.region), model.tables
+            aws_client("dynamodb", self.dynamodb_endpoint_url, self.options.region), model.tables
         )
 
     def _wire(self, model: TemplateModel, function: FunctionSpec) -> None:
@@ -151,14 +172,7 @@ class LocalRuntime:
         variables = sandbox.runtime_environment(
             function, options.region, self.endpoint_url, self.dynamodb_endpoint_url
         )
-        setup = sandbox.function_setup(
-            model,
-            function,
-            variables,
-            (DEMO_JOB_MODULE, *options.extra_job_modules),
-            options.extra_sys_paths,
-            secret=self.local_secret,
-        )
+        setup = self._function_setup(model, function, variables)
         if self.dashboard is not None and "JOB_MODULES" in setup.environment:
             self.dashboard.job_modules = tuple(setup.environment["JOB_MODULES"].split(","))
         for event in function.sqs_events:
@@ -186,6 +200,15 @@ class LocalRuntime:
             self._health = HealthServer(options.host, options.health_port, pool.invoke)
             self.health_url = self._health.url
 
+    def _function_setup(
+        self, model: TemplateModel, function: FunctionSpec, variables: dict[str, str]
+    ) -> ChildSetup:
+        """The function's process description: the demo jobs and ``--job-module``s after its own."""
+        extra_modules = (DEMO_JOB_MODULE, *self.options.extra_job_modules)
+        return sandbox.function_setup(
+            model, function, variables, extra_modules, self.options.extra_sys_paths, secret=self.local_secret
+        )
+
     def _add_pool(self, key: str, pool: FunctionPool, timeout: float) -> None:
         self.pools[key] = pool
         self._max_timeout = max(self._max_timeout, timeout)
@@ -196,16 +219,29 @@ class LocalRuntime:
         if queue_url is not None:
             send_demo_jobs(self._client, queue_url)
 
+    @property
+    def uptime_seconds(self) -> float:
+        """Seconds since this runtime was created (its start-up included)."""
+        return time.monotonic() - self.stats.started
+
     def polled_queue_urls(self) -> list[str]:
         """URLs of the queues the pollers drain."""
         return [poller.target.queue_url for poller in self._pollers]
 
     def _status_loop(self) -> None:
+        """The status line every interval; without a TTY only when the counts changed (the rate and
+        uptime alone do not make a new plain line), at most every ``PLAIN_STATUS_FACTOR`` intervals."""
         interval = self.options.status_interval_seconds * (1 if self.console.is_tty else PLAIN_STATUS_FACTOR)
+        last = ""
         while not self._stopped.wait(interval):
             if self._dlq_url is not None:
                 self.stats.dlq_depth = resources.visible_messages(self._client, self._dlq_url)
-            self.console.status(self.stats.line())
+            depths = [resources.visible_messages(self._client, url) for url in self.polled_queue_urls()]
+            self.stats.queue_depth = None if None in depths else sum(d or 0 for d in depths)
+            counts = self.stats.line()
+            if self.console.is_tty or counts != last:
+                self.console.status(self.stats.line(now=time.monotonic()))
+            last = counts
 
     def function_log(self, line: str) -> None:
         """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
@@ -228,20 +264,34 @@ class LocalRuntime:
             self.print_metrics_summary()
 
     def stop(self) -> None:
-        """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers."""
+        """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers.
+
+        Safe after a failed or partial start: each step runs even when an earlier one raised, so no
+        process or port outlives a start-up error. Before the in-memory emulator goes, the messages
+        still in its queues are counted into :attr:`discarded`.
+        """
         for poller in self._pollers:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()
+        steps = [self._count_discarded, self._stop_servers, *(pool.stop for pool in self.pools.values())]
+        steps += [emulator.stop for emulator in (self._emulator, self._table_emulator) if emulator]
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # one failed step must not leave the next process running
+                self.console.log(f"workerctl: while stopping: {type(exc).__name__}: {exc}")
+        self._emulator = self._table_emulator = None
+        self.print_metrics_summary()  # what the last batches reported
+        self.console.close()
+
+    def _stop_servers(self) -> None:
         if self.dashboard is not None:
             self.dashboard.stop()
         if self._health is not None:
             self._health.stop()
             self._health = None
-        for pool in self.pools.values():
-            pool.stop()
-        for emulator in (self._emulator, self._table_emulator):
-            if emulator is not None:
-                emulator.stop()
-        self._emulator = self._table_emulator = None
-        self.print_metrics_summary()  # what the last batches reported
-        self.console.close()
+
+    def _count_discarded(self) -> None:
+        """Messages left in the embedded emulator's queues: they disappear with it (the stop line)."""
+        if self._emulator is not None and self._client is not None:
+            self.discarded = resources.discarded_messages(self._client, self._queues, self.queue_urls)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workerctl.errors import UserError
+from workerctl.local.template.cfn_yaml import TemplateYamlError, load_template_text
 
 
 def merge_globals(globals_: Mapping[str, Any], properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -59,12 +60,12 @@ def decode_template(path: Path) -> dict[str, Any]:
     """The template as plain data, or one clear :class:`UserError` when missing or invalid."""
     if not path.is_file():
         raise UserError(f"template {path} not found (run from the project root or pass --template)")
-    from cfnlint.decode import decode  # noqa: PLC0415 - slow import (seconds), only when a template is read
-
-    template, matches = decode(str(path))
-    if matches or not isinstance(template, dict):
-        first = str(matches[0]) if matches else "not a mapping"
-        raise UserError(f"template {path} is invalid: {first}")
+    try:
+        template = load_template_text(path.read_text(encoding="utf-8"))
+    except (TemplateYamlError, UnicodeDecodeError) as exc:
+        raise UserError(f"template {path} is invalid: {exc}") from exc
+    if not isinstance(template, dict):
+        raise UserError(f"template {path} is invalid: not a mapping")
     if not isinstance(template.get("Resources"), Mapping):
         raise UserError(f"template {path} is invalid: it has no Resources section")
     return template

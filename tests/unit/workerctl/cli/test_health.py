@@ -276,3 +276,11 @@ def test_a_refusal_document_shows_its_output(
     ).encode()
     assert cli.main(["health", "--url", f"http://127.0.0.1:{server.port}/nope"]) == 1
     assert capsys.readouterr().out.splitlines()[1] == "  not found"
+
+
+def test_the_default_url_follows_port_like_the_local_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `make run PORT=9090` serves /health on 9090; `workerctl health` then probes the same port
+    monkeypatch.setenv("PORT", "9090")
+    assert cli.build_parser().parse_args(["health"]).url == "http://localhost:9090/health"
+    monkeypatch.delenv("PORT")
+    assert cli.build_parser().parse_args(["health"]).url == "http://localhost:8085/health"

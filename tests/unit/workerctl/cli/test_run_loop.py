@@ -26,6 +26,8 @@ class FakeRuntime:
         self.health_url = "http://127.0.0.1:8085"
         self.dashboard_url = "http://127.0.0.1:8086"
         self.stopped = False
+        self.uptime_seconds = 65.0
+        self.discarded = {"s-jobs": 2, "s-jobs-dlq": 1}
         FakeRuntime.instances.append(self)
 
     def start(self) -> None:
@@ -53,4 +55,11 @@ def test_sigterm_stops_the_runtime_and_restores_the_handler(
     assert "workerctl: health http://127.0.0.1:8085/health" in out
     assert "workerctl: dashboard http://127.0.0.1:8086/" in out
     assert "workerctl: DynamoDB endpoint http://127.0.0.1:4567 (the template's tables)" in out
-    assert "workerctl: stopped. processed 4 | failed 0" in out
+    assert "workerctl: stopped after 1m05s. processed 4 | failed 0" in out
+    # the commands printed run as printed: the venv path, and --env for a profile other than dev
+    assert (
+        "workerctl: send a job:  .venv/bin/workerctl send --type checksum "
+        """--payload '{"text": "hi"}' --env prod"""
+    ) in out
+    assert "workerctl: queue depth: .venv/bin/workerctl depth --env prod" in out
+    assert "discarded with the in-memory emulator: 2 in s-jobs, 1 in s-jobs-dlq" in out

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from workerctl.cli.main import build_parser
-from workerctl.cli.run import describe, options_from
+from workerctl.cli.run import options_from
+from workerctl.cli.run_banner import describe
 from workerctl.errors import UserError
 from workerctl.local.dashboard.wiring import CallCounter, Dashboard
 from workerctl.local.options import RuntimeOptions

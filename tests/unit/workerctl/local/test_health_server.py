@@ -65,3 +65,15 @@ def test_port_in_use_is_a_user_error() -> None:
         port = busy.getsockname()[1]
         with pytest.raises(UserError, match=rf"port {port} for /health is in use.*--port"):
             HealthServer("127.0.0.1", port, lambda event: InvocationResult(ok=True))
+
+
+def test_stop_before_start_returns_and_frees_the_port() -> None:
+    # A start-up that failed after the server was built (e.g. a handler import error) stops it unstarted:
+    # this waited for good on a serve loop that never ran.
+    server = HealthServer("127.0.0.1", 0, lambda event: InvocationResult(ok=True))
+    port = int(server.url.rsplit(":", 1)[1])
+    server.stop()
+    server.stop()  # idempotent
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))

@@ -291,9 +291,12 @@ def test_run_help_documents_the_flag(capsys: pytest.CaptureFixture[str]) -> None
     assert "0 disables (default: 10)" in out
 
 
-def runtime_with(out: io.StringIO, seconds: float = 10.0, *, tty: bool = False) -> LocalRuntime:
-    """A runtime that is never started: its function log sink and summary work on their own."""
-    return LocalRuntime(RuntimeOptions(metrics_summary_seconds=seconds), Console(out, tty=tty))
+def runtime_with(
+    out: io.StringIO, seconds: float = 10.0, *, tty: bool = False, raw: bool = True
+) -> LocalRuntime:
+    """A runtime that is never started: its function log sink and summary work on their own.
+    ``raw`` (the console's ``--raw``, and its default off a terminal) prints lines as written."""
+    return LocalRuntime(RuntimeOptions(metrics_summary_seconds=seconds), Console(out, tty=tty, raw=raw))
 
 
 def test_a_metric_line_is_printed_unchanged_and_summarised_once() -> None:
@@ -349,6 +352,19 @@ def test_on_a_tty_the_summary_is_printed_above_the_status_line() -> None:
     summary = text.split(f"{COLD_START_LINE}\nprocessed 4{CLEAR_LINE}")[1]
     assert summary.startswith("metrics (last ")
     assert summary.endswith("ColdStart 1\nprocessed 4")
+
+
+def test_the_pretty_console_shows_metrics_only_through_the_summary() -> None:
+    # Given the default console of a terminal (pretty), When an EMF line arrives and the summary runs
+    out = io.StringIO()
+    runtime = runtime_with(out, tty=True, raw=False)
+    runtime.function_log(COLD_START_LINE)
+    runtime.print_metrics_summary()
+    # Then the EMF document itself is not printed, and its counts are, in the summary
+    text = out.getvalue()
+    assert "_aws" not in text
+    assert text.startswith("metrics (last ")
+    assert text.rstrip().endswith("ColdStart 1")
 
 
 def test_the_summary_loop_prints_every_interval_until_stop() -> None:
