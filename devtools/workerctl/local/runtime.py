@@ -106,8 +106,9 @@ class LocalRuntime:
 
     def _serve(self) -> None:
         options = self.options
-        if options.warm_start:  # else function processes start when a poller first needs one
-            FunctionPool.start_all(list(self.pools.values()))
+        # One process per pool now (a handler import error stops the start-up in seconds, exit 2); the
+        # rest start when a poller first needs them, unless warm_start asks for all of them up front.
+        FunctionPool.start_all(list(self.pools.values()), first_only=not options.warm_start)
         for poller in self._pollers:
             poller.start()
         if self._health is not None:

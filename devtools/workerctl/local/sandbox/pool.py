@@ -161,8 +161,11 @@ class FunctionPool:
         FunctionPool.start_all([self])
 
     @staticmethod
-    def start_all(pools: list[FunctionPool]) -> None:
-        """Cold-start the slots of all ``pools`` in parallel; the first import error is raised."""
+    def start_all(pools: list[FunctionPool], *, first_only: bool = False) -> None:
+        """Cold-start the slots of all ``pools`` in parallel; the first import error is raised.
+
+        ``first_only``: one slot per pool (the one :meth:`invoke` takes first), so a handler that cannot
+        be imported stops the start-up at once while the other slots still start on demand."""
         errors: list[UserError] = []
 
         def start(slot: FunctionSlot) -> None:
@@ -173,7 +176,12 @@ class FunctionPool:
             except Exception as exc:
                 errors.append(UserError(f"cannot start a function process: {type(exc).__name__}: {exc}"))
 
-        threads = [threading.Thread(target=start, args=(slot,)) for pool in pools for slot in pool._all]
+        slots = (
+            [pool._free[-1] for pool in pools if pool._free]
+            if first_only
+            else [s for p in pools for s in p._all]
+        )
+        threads = [threading.Thread(target=start, args=(slot,)) for slot in slots]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -33,7 +33,8 @@ def test_run_serves_the_dashboard_on_8086_unless_told_otherwise() -> None:
 def test_the_banner_prints_the_dashboard_url() -> None:
     runtime = LocalRuntime(RuntimeOptions(dashboard_port=0))
     runtime.dashboard_url = "http://127.0.0.1:8086"
-    assert "workerctl: dashboard http://127.0.0.1:8086/" in describe(runtime).splitlines()
+    args = build_parser().parse_args(["run"])
+    assert "workerctl: dashboard http://127.0.0.1:8086/" in describe(runtime, args, 1.0).splitlines()
     assert isinstance(runtime.dashboard, Dashboard)
     assert LocalRuntime(RuntimeOptions()).dashboard is None
 

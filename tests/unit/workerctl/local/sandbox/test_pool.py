@@ -126,7 +126,7 @@ def test_context_counts_down_from_the_timeout(tmp_path: Path) -> None:
 def test_processes_start_on_first_need_and_warm_slots_are_reused(tmp_path: Path) -> None:
     pool = FunctionPool([FunctionSlot(setup_for(tmp_path), 5.0, lambda line: None) for _ in range(3)])
     try:
-        assert pool.started == 0  # nothing at construction: the runtime starts no process up front
+        assert pool.started == 0  # nothing at construction: slots start on demand
         first, second = pool.invoke({}), pool.invoke({})
         assert first.response["pid"] == second.response["pid"]  # the warm slot, not a cold one
         assert (pool.started, pool.cold_starts) == (1, 1)
@@ -142,3 +142,28 @@ def test_a_lazy_import_error_fails_the_invocation_with_lambdas_error_type(tmp_pa
     assert result.error is not None
     assert result.error.startswith("Runtime.ImportModuleError: cannot import handler broken_handler.handler")
     assert any('"errorType": "Runtime.ImportModuleError"' in line for line in logs)
+
+
+def test_first_only_warms_the_slot_invoke_takes_first_and_leaves_the_rest_cold(tmp_path: Path) -> None:
+    # Given two pools of three slots (what the runtime does at start-up without warm_start)
+    pools = [
+        FunctionPool([FunctionSlot(setup_for(tmp_path), 5.0, lambda line: None) for _ in range(3)])
+        for _ in range(2)
+    ]
+    try:
+        FunctionPool.start_all(pools, first_only=True)
+        assert [pool.started for pool in pools] == [1, 1]
+        # When each pool is invoked, Then the warm slot answers: no further cold start
+        for pool in pools:
+            pool.invoke({})
+        assert [(pool.started, pool.cold_starts) for pool in pools] == [(1, 1), (1, 1)]
+    finally:
+        for pool in pools:
+            pool.stop()
+
+
+def test_first_only_raises_a_handler_import_error_at_start(tmp_path: Path) -> None:
+    pool = FunctionPool([FunctionSlot(setup_for(tmp_path, "broken_handler"), 5.0, lambda line: None)])
+    with pytest.raises(UserError, match="cannot import handler broken_handler.handler"):
+        FunctionPool.start_all([pool], first_only=True)
+    assert pool.started == 0
