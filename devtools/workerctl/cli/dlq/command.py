@@ -21,7 +21,7 @@ from workerctl.cli.dlq.arguments import (
 )
 from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
 from workerctl.cli.dlq.export import register_export
-from workerctl.cli.dlq.replay import register_replay
+from workerctl.cli.dlq.replay_command import register_replay
 from workerctl.cli.dlq.selection import add_selection_arguments, selection_from
 from workerctl.cli.dlq.selective import audit_row, audit_trail, run_selective
 from workerctl.cli.dlq.targets import DLQ_SUFFIX, ensure_dead_letter_queue, resolve

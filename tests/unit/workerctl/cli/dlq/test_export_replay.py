@@ -18,7 +18,7 @@ from tests.factories import as_lambda_attributes, envelope, sqs_record
 from tests.unit.workerctl.fakes import DLQ, JOBS, FakeSqs
 from workerctl.cli import main
 from workerctl.cli.dlq import export as export_module
-from workerctl.cli.dlq import replay as replay_module
+from workerctl.cli.dlq import replay_command as replay_module
 from workerctl.cli.dlq.audit import default_audit_log, read_audit_log
 from workerctl.cli.dlq.replay_file import job_modules
 from workerctl.dlq.sqs_adapter import SqsQueues
