@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 import worker_handler
+from tests.crash import run_dying_at_delete
 from tests.factories import envelope, sqs_event, sqs_record
 from tests.integration.workerctl.test_dlq_selective import as_record, payloads
 from workerctl import cli
-from workerctl.dlq.sqs_adapter import SqsQueues
 
 CLI = ["--endpoint-url", "aws", "--stack", "it", "--job-modules", "queue_worker.example_jobs"]
 NESTED = {"jobs": [{"type": "fan_out", "payload": {"jobs": []}}]}  # invalid: a fan_out of fan_outs
@@ -106,15 +106,7 @@ def test_a_crash_between_send_and_delete_then_a_rerun_sends_nothing_twice(
     path, lines = export(tmp_path)
     fan_out = [line for line in lines if line["job_type"] == "fan_out"]
     edit(path, fan_out, FIXED)
-    held: list[str] = []
-
-    def die(self: SqsQueues, queue: Any, handles: list[str]) -> None:
-        held.extend(handles)
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patched:
-        patched.setattr(SqsQueues, "delete", die)
-        assert cli.main(["dlq", "replay", str(path), *CLI]) == 130
+    held = run_dying_at_delete(monkeypatch, ["dlq", "replay", str(path), *CLI])
     for handle in held:  # the crashed run's hold is over
         sqs.change_message_visibility(
             QueueUrl=dead_lettered["dlq"], ReceiptHandle=handle, VisibilityTimeout=0

@@ -14,6 +14,7 @@ import pytest
 
 from queue_worker.dead_letter import dead_letter_message, job_identity
 from queue_worker.errors import PermanentJobError
+from tests.crash import run_dying_at_delete
 from tests.factories import as_lambda_attributes, envelope, sqs_record
 from tests.unit.workerctl.fakes import DLQ, JOBS, FakeSqs
 from workerctl.cli import main
@@ -170,15 +171,7 @@ def test_a_crash_between_send_and_delete_then_a_rerun_sends_nothing_twice(
     fake: FakeSqs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, fixed(export(tmp_path)))
-    held: list[str] = []
-
-    def die(self: SqsQueues, queue: Any, handles: list[str]) -> None:
-        held.extend(handles)
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patched:
-        patched.setattr(SqsQueues, "delete", die)
-        assert main(["dlq", "replay", str(path), *CLI]) == 130
+    held = run_dying_at_delete(monkeypatch, ["dlq", "replay", str(path), *CLI])
     assert len(fake.visible[JOBS.url]) == 3  # sent, and recorded as sent
     progress = [json.loads(line) for line in (tmp_path / "dead.jsonl.progress").read_text().splitlines()]
     assert [step["old"] for step in progress] == ["m0", "m1", "m2"]
