@@ -53,14 +53,23 @@ def send_entry(index: int, message: Received, destination: QueueRef) -> SendMess
 
 
 def move_batch(
-    queues: SqsQueues, dlq: QueueRef, destination: QueueRef, batch: list[Received], before: int
+    queues: SqsQueues,
+    dlq: QueueRef,
+    destination: QueueRef,
+    batch: list[Received],
+    before: int,
+    *,
+    on_sent: Callable[[list[tuple[Received, str]]], None] | None = None,
 ) -> list[tuple[Received, str]]:
     """Send ``batch`` to ``destination``, then delete from the DLQ only what was sent (never the reverse).
 
     Returns each moved message with its new message id. A failed send releases the unsent messages
     (visible again at once) and raises; ``before`` is how many moved earlier in the run (for the message).
+    ``on_sent`` sees the sent messages before any is deleted (``dlq replay`` records its progress there).
     """
     sent, failures = queues.send(destination, [send_entry(i, m, destination) for i, m in enumerate(batch)])
+    if on_sent is not None and sent:
+        on_sent([(m, sent[str(i)]) for i, m in enumerate(batch) if str(i) in sent])
     queues.delete(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) in sent])  # only once sent
     if failures:
         queues.release(dlq, [m.receipt_handle for i, m in enumerate(batch) if str(i) not in sent])

@@ -1,4 +1,4 @@
-"""``workerctl dlq inspect|redrive|purge``: operate the jobs queue's dead-letter queue.
+"""``workerctl dlq inspect|export|redrive|replay|purge``: operate the jobs queue's dead-letter queue.
 
 Queues come from ``--queue-url``/``--source-queue-url`` or from the stack name (samconfig.toml):
 ``<stack>-jobs-dlq`` and ``<stack>-jobs`` (``.fifo`` when the plain names do not exist). The default
@@ -10,20 +10,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
-from pathlib import Path
 
+from workerctl.cli.dlq.arguments import (
+    add_audit_arguments,
+    add_common_arguments,
+    add_force,
+    add_source_queue,
+    bounded,
+)
 from workerctl.cli.dlq.display import Progress, confirm_purge, format_table, format_task
+from workerctl.cli.dlq.export import register_export
+from workerctl.cli.dlq.replay_command import register_replay
 from workerctl.cli.dlq.selection import add_selection_arguments, selection_from
 from workerctl.cli.dlq.selective import audit_row, audit_trail, run_selective
 from workerctl.cli.dlq.targets import DLQ_SUFFIX, ensure_dead_letter_queue, resolve
-from workerctl.cli.options import (
-    DEFAULT_ENDPOINT,
-    add_connection_options,
-    client_for,
-    is_aws,
-)
+from workerctl.cli.options import client_for, is_aws
 from workerctl.dlq.inspection import describe, sample
 from workerctl.dlq.redrive import redrive_locally, start_move_task
 from workerctl.dlq.sqs_adapter import SqsQueues
@@ -127,70 +129,30 @@ def run_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bounded(low: int, high: int | None = None) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(
-                f"must be between {low} and {high}" if high else f"must be >= {low}"
-            )
-        return value
-
-    return parse
-
-
-def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--json`` and ``--audit-log`` of the commands that move messages."""
-    parser.add_argument("--json", action="store_true", help="JSON lines (audit lines, summary) on stdout")
-    parser.add_argument(
-        "--audit-log",
-        type=Path,
-        metavar="FILE",
-        help="audit log to append to (default: $WORKERCTL_AUDIT_LOG or .workerctl/audit.jsonl)",
-    )
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--queue-url", "--dlq-url", dest="dlq_url", metavar="URL", help="DLQ URL (default: <stack>-jobs-dlq)"
-    )
-    parser.add_argument("--stack", help="stack name (default: stack_name of --env in samconfig.toml)")
-    add_connection_options(parser, endpoint_default=DEFAULT_ENDPOINT)
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``dlq`` with its ``inspect``, ``redrive`` and ``purge`` subcommands."""
-    dlq = subparsers.add_parser("dlq", help="inspect, redrive or purge the dead-letter queue")
+    """Add ``dlq`` with its ``inspect``, ``export``, ``redrive``, ``replay`` and ``purge`` subcommands."""
+    dlq = subparsers.add_parser("dlq", help="inspect, export, redrive, replay or purge the dead-letter queue")
     actions = dlq.add_subparsers(dest="dlq_action", metavar="ACTION", required=True)
     inspect = actions.add_parser("inspect", help="count and sample DLQ messages without consuming them")
-    inspect.add_argument("--limit", type=_bounded(1), default=10, help="messages to sample (default 10)")
+    inspect.add_argument("--limit", type=bounded(1), default=10, help="messages to sample (default 10)")
     inspect.add_argument("--json", action="store_true", help="JSON lines instead of a table")
-    inspect.add_argument(
-        "--source-queue-url", dest="queue_url", metavar="URL", help="jobs queue URL (its maxReceiveCount)"
-    )
+    add_source_queue(inspect, "jobs queue URL (its maxReceiveCount)")
     inspect.set_defaults(func=run_inspect)
+    export = register_export(actions)
     redrive = actions.add_parser("redrive", help="move DLQ messages back to the jobs queue")
-    redrive.add_argument(
-        "--source-queue-url",
-        dest="queue_url",
-        metavar="URL",
-        help="the jobs queue's URL (default: <stack>-jobs by name)",
-    )
-    redrive.add_argument("--rate", type=_bounded(1, MAX_RATE), help="messages per second (1-500)")
+    add_source_queue(redrive, "the jobs queue's URL (default: <stack>-jobs by name)")
+    redrive.add_argument("--rate", type=bounded(1, MAX_RATE), help="messages per second (1-500)")
     redrive.add_argument("--dry-run", action="store_true", help="list what would move; move nothing")
     add_selection_arguments(redrive, max_help="move at most this many (moves them client-side)")
     add_audit_arguments(redrive)
     redrive.add_argument("--status", action="store_true", help="list the DLQ's message move tasks (AWS)")
     redrive.add_argument("--cancel", metavar="HANDLE", help="cancel a running message move task (AWS)")
     redrive.set_defaults(func=run_redrive)
+    replay = register_replay(actions)
     purge = actions.add_parser("purge", help="delete every message in the DLQ (asks first)")
     purge.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
-    for parser in (redrive, purge):
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="act on a --queue-url that is not a dead-letter queue of the stack (checked by default)",
-        )
+    for parser in (redrive, replay, purge):
+        add_force(parser)
     purge.set_defaults(func=run_purge)
-    for parser in (inspect, redrive, purge):
-        _common(parser)
+    for parser in (inspect, export, redrive, replay, purge):
+        add_common_arguments(parser)

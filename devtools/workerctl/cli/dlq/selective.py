@@ -36,9 +36,11 @@ SCAN_HOLD_SECONDS = 120  # how long the scan keeps messages hidden if it dies be
 
 @dataclass
 class Scan:
-    """What one selective run saw: the selected rows (moved, or listed by a dry run) and how many it read."""
+    """What one selective run saw: the selected rows (moved, or listed by a dry run) and how many it read;
+    a dry run also keeps the selected messages themselves (``dlq export`` writes them, ``replay`` deletes)."""
 
     selected: list[Inspected] = field(default_factory=list)
+    messages: list[Received] = field(default_factory=list)
     scanned: int = 0
 
 
@@ -68,6 +70,7 @@ def redrive_selected(
     selection: Selection,
     *,
     dry_run: bool = False,
+    keep_selected: bool = False,
     rate: int | None = None,
     max_receive_count: int | None = None,
     on_moved: Callable[[Inspected, str], None] | None = None,
@@ -76,7 +79,11 @@ def redrive_selected(
     sleep: Callable[[float], None] = time.sleep,
     hold_seconds: int = SCAN_HOLD_SECONDS,
 ) -> Scan:
-    """Move (or, with ``dry_run``, list) the messages ``selection`` matches; see the module docstring."""
+    """Move (or, with ``dry_run``, list) the messages ``selection`` matches; see the module docstring.
+
+    ``keep_selected`` (dry run only) leaves the selected messages hidden for ``hold_seconds`` instead of
+    releasing them: the caller deletes them (``dlq replay``, once each replacement is sent) or releases them.
+    """
     budget = queues.counts(dlq)[0]
     scan, held, seen = Scan(), _Held(), set[str]()
     started = clock()
@@ -88,8 +95,10 @@ def redrive_selected(
             scan.scanned += len(fresh)
             chosen = _choose(fresh, selection, max_receive_count, len(scan.selected), held)
             if dry_run:
-                held.handles.update((message.message_id, message.receipt_handle) for message, _ in chosen)
+                if not keep_selected:
+                    held.handles.update((message.message_id, message.receipt_handle) for message, _ in chosen)
                 scan.selected.extend(row for _, row in chosen)
+                scan.messages.extend(message for message, _ in chosen)
                 continue
             for chunk in chunks(chosen, min(BATCH, rate or BATCH)):
                 _move_chunk(queues, (dlq, destination), list(chunk), scan, on_moved)

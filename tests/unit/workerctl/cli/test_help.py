@@ -13,7 +13,9 @@ COMMANDS = [
     ["health"],
     ["dlq"],
     ["dlq", "inspect"],
+    ["dlq", "export"],
     ["dlq", "redrive"],
+    ["dlq", "replay"],
     ["dlq", "purge"],
 ]
 

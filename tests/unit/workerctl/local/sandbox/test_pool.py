@@ -164,6 +164,6 @@ def test_first_only_warms_the_slot_invoke_takes_first_and_leaves_the_rest_cold(t
 
 def test_first_only_raises_a_handler_import_error_at_start(tmp_path: Path) -> None:
     pool = FunctionPool([FunctionSlot(setup_for(tmp_path, "broken_handler"), 5.0, lambda line: None)])
-    with pytest.raises(UserError, match="cannot import handler broken_handler.handler"):
+    with pytest.raises(UserError, match=r"cannot import handler broken_handler\.handler"):
         FunctionPool.start_all([pool], first_only=True)
     assert pool.started == 0
