@@ -17,6 +17,7 @@ from workerctl.local.console import Console
 from workerctl.local.dashboard.wiring import Dashboard
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulator import EmbeddedEmulator
+from workerctl.local.esm.lambda_api import MappingRegistry
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
 from workerctl.local.health_server import HealthServer
@@ -58,6 +59,7 @@ class LocalRuntime:
         self._emulator: EmbeddedEmulator | None = None
         self._table_emulator: EmbeddedEmulator | None = None
         self._pollers: list[EventSourcePoller] = []
+        self.mappings: MappingRegistry | None = None  # the embedded emulator's Lambda API
         self._health: HealthServer | None = None
         self._stopped = threading.Event()
         self._client: Any = None
@@ -89,8 +91,7 @@ class LocalRuntime:
             self._wire(model, function)
         if options.warm_start:  # else function processes start when a poller first needs one
             FunctionPool.start_all(list(self.pools.values()))
-        for poller in self._pollers:
-            poller.start()
+        self._start_polling()
         if self._health is not None:
             self._health.start()
         if self.dashboard is not None:
@@ -100,6 +101,13 @@ class LocalRuntime:
             threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
         if options.demo:
             self.send_demo_jobs()
+
+    def _start_polling(self) -> None:
+        """The pollers, then the thread that keeps them on their mapping's State."""
+        for poller in self._pollers:
+            poller.start()
+        if self.mappings is not None:
+            self.mappings.start()
 
     def _connect(self, model: TemplateModel) -> None:
         """Start or reach the SQS endpoint and record every queue's URL in the model."""
@@ -115,6 +123,7 @@ class LocalRuntime:
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = resources.create_queues(self._client, model.queues, visibility)
+            self.mappings = MappingRegistry.at(self.endpoint_url, options.region, self.console.log)
             self._start_table_emulator(model)
         else:
             polled = {
@@ -176,9 +185,10 @@ class LocalRuntime:
             invoke = pool.invoke if self.run_log is None else self.run_log.delivering(pool.invoke)
             if self.dashboard is not None:
                 invoke = self.dashboard.observe(key, event, invoke)
-            self._pollers.append(
-                EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
-            )
+            poller = EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
+            self._pollers.append(poller)
+            if self.mappings is not None:
+                self.mappings.add(function, event, poller)
         if function.has_url and self._health is None:
             size = 1  # one warm process answers probes; requests queue behind it
             pool = sandbox.function_pool(setup, function.timeout, size, self.function_log)
@@ -229,6 +239,8 @@ class LocalRuntime:
 
     def stop(self) -> None:
         """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers."""
+        if self.mappings is not None:
+            self.mappings.stop()
         for poller in self._pollers:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()
