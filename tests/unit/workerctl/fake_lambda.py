@@ -62,7 +62,13 @@ class FakeLambda:
 
     # IAM
     def create_role(self, RoleName: str, AssumeRolePolicyDocument: str) -> dict[str, Any]:
+        if RoleName in self.roles:
+            error = {"Code": "EntityAlreadyExists", "Message": f"Role with name {RoleName} already exists."}
+            raise ClientError({"Error": error}, "CreateRole")
         self.roles.append(RoleName)
+        return self.get_role(RoleName)
+
+    def get_role(self, RoleName: str) -> dict[str, Any]:
         return {"Role": {"Arn": f"arn:aws:iam::{ACCOUNT}:role/{RoleName}"}}
 
     # Lambda

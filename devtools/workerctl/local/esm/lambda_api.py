@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from workerctl.aws import AWS_ERRORS, aws_client, user_error
+from workerctl.aws import AWS_ERRORS, aws_client, error_code, user_error
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -128,8 +128,7 @@ class MappingRegistry:
 
     def _create_function(self, function: FunctionSpec) -> None:
         if self._role_arn is None:
-            role = self._iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=ASSUME_ROLE_POLICY)
-            self._role_arn = str(role["Role"]["Arn"])
+            self._role_arn = self._role()
         self._lambda.create_function(
             FunctionName=function.name,
             Runtime="python3.13",
@@ -140,6 +139,16 @@ class MappingRegistry:
             MemorySize=function.memory_mb,
             Description=STUB_NOTE.strip(),
         )
+
+    def _role(self) -> str:
+        """The role's ARN; created unless an earlier registry on the same emulator did."""
+        try:
+            role = self._iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=ASSUME_ROLE_POLICY)
+        except AWS_ERRORS as exc:
+            if error_code(exc) != "EntityAlreadyExists":
+                raise
+            role = self._iam.get_role(RoleName=ROLE_NAME)
+        return str(role["Role"]["Arn"])
 
     def start(self) -> None:
         """Start following the mappings' State (nothing to do without mappings)."""

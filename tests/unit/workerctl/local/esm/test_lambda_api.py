@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -70,6 +71,18 @@ def test_the_function_and_its_role_are_created_once_for_two_mappings() -> None:
     assert [f["FunctionName"] for f in fake.functions] == ["st-worker"]
     assert fake.functions[0]["Role"] == "arn:aws:iam::123456789012:role/workerctl-local-function"
     assert fake.functions[0]["Code"]["ZipFile"].startswith(b"PK")  # a real zip: moto hashes it
+
+
+def test_a_second_registry_on_the_same_emulator_reuses_the_role() -> None:
+    fake, function = FakeLambda(), worker()
+    event = function.sqs_events[0]
+    MappingRegistry(fake, fake, print).add(function, event, poller_for(event))
+    renamed = dataclasses.replace(function, name="st-worker-2")
+    MappingRegistry(fake, fake, print).add(renamed, event, poller_for(event))
+    assert fake.roles == ["workerctl-local-function"]
+    assert [f["Role"] for f in fake.functions] == [
+        "arn:aws:iam::123456789012:role/workerctl-local-function"
+    ] * 2
 
 
 def test_a_refused_registration_is_a_one_line_user_error() -> None:
