@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 from workerctl.local.console import Console
 from workerctl.local.options import RuntimeOptions
@@ -92,3 +94,16 @@ def total_messages(sqs: Any, url: str) -> int:
     """Visible + in flight + delayed messages of the queue at ``url``: zero means fully drained."""
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(DEPTH_ATTRIBUTES))["Attributes"]
     return sum(int(attributes[name]) for name in DEPTH_ATTRIBUTES)
+
+
+def wait_for[T](condition: Callable[[], T], what: str, sink: LineSink, timeout: float = 60.0) -> T:
+    """Poll ``condition`` until truthy (returned); fail after ``timeout`` s (a bound, not a measurement)
+    showing the last lines the runtime wrote to ``sink``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    recent = "".join(sink.lines[-15:])
+    pytest.fail(f"timed out after {timeout} s waiting for {what}; runtime output:\n{recent}")

@@ -7,7 +7,6 @@ short visibility timeout and function Timeout, two receives before the DLQ, batc
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e import helpers
 from tests.e2e.helpers import (
     ROOT,
     LineSink,
@@ -49,14 +49,7 @@ WANTED_OVERRIDES = {
 
 def wait_for[T](condition: Callable[[], T], timeout: float = 60.0, what: str = "condition") -> T:
     """Poll ``condition`` until truthy (returned) or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    recent = "".join(CONSOLE.lines[-15:])
-    pytest.fail(f"timed out after {timeout} s waiting for {what}; runtime output:\n{recent}")
+    return helpers.wait_for(condition, what, CONSOLE, timeout)
 
 
 CONSOLE = LineSink()  # keeps every line: a timed-out wait_for shows the last ones

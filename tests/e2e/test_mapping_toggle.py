@@ -8,7 +8,6 @@ the mapping Disabled (fail, 503, as docs/health.md says); enabling drains the qu
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e import helpers
 from tests.e2e.helpers import LineSink, local_client, local_sqs, options_for_jobs, running, total_messages
 from workerctl.cli import main
 from workerctl.local.esm.poller import EventSourcePoller
@@ -26,15 +26,8 @@ pytestmark = pytest.mark.e2e
 CONSOLE = LineSink()
 
 
-def wait_for[T](condition: Callable[[], T], what: str, timeout: float = 60.0) -> T:
-    """Poll ``condition`` until truthy (returned); fail after ``timeout`` s with the runtime's last lines."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}; runtime output:\n{''.join(CONSOLE.lines[-15:])}")
+def wait_for[T](condition: Callable[[], T], what: str) -> T:
+    return helpers.wait_for(condition, what, CONSOLE)
 
 
 @pytest.fixture(scope="module")
