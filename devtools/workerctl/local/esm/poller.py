@@ -91,6 +91,7 @@ class EventSourcePoller:
                 self._enabled.set()
             else:
                 self._enabled.clear()
+            self._idle.notify_all()  # wait_paused() may be waiting with no thread left to wake it
 
     def wait_paused(self, timeout: float) -> bool:
         """Wait until the mapping is disabled and no thread is receiving or invoking (a long poll ends
@@ -120,7 +121,7 @@ class EventSourcePoller:
         while not self._stopping.is_set():
             with self._idle:
                 receiving = self.enabled
-                self._receiving += receiving
+                self._receiving += int(receiving)
             if not receiving:
                 self._enabled.wait(DISABLED_CHECK_SECONDS)
                 continue
