@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 from tests.e2e.dashboard.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
@@ -23,6 +24,8 @@ from tests.e2e.helpers import LineSink, running, runtime_options
 WINDOW_SECONDS = 30.0
 WARM_UP_SECONDS = 6.0  # the first sample, /health's first round and the page's first requests
 TABS = (0, 1, 5)
+# Lambda's REST API names no operation in a header: the runtime's mapping watcher and /health list mappings.
+REST_OPERATIONS = {"/2015-03-31/event-source-mappings": "Lambda.ListEventSourceMappings"}
 
 
 def operations(recording: Path, start: int) -> tuple[int, Counter[str]]:
@@ -30,8 +33,10 @@ def operations(recording: Path, start: int) -> tuple[int, Counter[str]]:
     lines = recording.read_text().splitlines() if recording.exists() else []
     counts: Counter[str] = Counter()
     for line in lines[start:]:
-        headers = json.loads(line).get("headers", {})
-        counts[headers.get("X-Amz-Target") or headers.get("x-amz-target") or "other"] += 1
+        entry = json.loads(line)
+        headers = entry.get("headers", {})
+        target = headers.get("X-Amz-Target") or headers.get("x-amz-target")
+        counts[target or REST_OPERATIONS.get(urlsplit(entry.get("url", "")).path, "other")] += 1
     return len(lines), counts
 
 

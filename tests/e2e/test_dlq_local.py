@@ -12,19 +12,19 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import LineSink, local_sqs, options_for_jobs, running, total_messages
-from tests.e2e.test_trace_local import wait_for
+from tests.e2e.helpers import LineSink, local_sqs, options_for_jobs, running, total_messages, wait_until
 from workerctl.cli import main
 from workerctl.local.runtime import LocalRuntime
 
 pytestmark = pytest.mark.e2e
+SINK = LineSink()  # a timed-out wait shows the runtime's last lines
 JOB_MODULES = ["--job-modules", "queue_worker.example_jobs,tests.e2e.trace_jobs"]
 
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     run_log = tmp_path_factory.mktemp("run") / "run-log.jsonl"
-    with running(options_for_jobs("tests.e2e.trace_jobs", run_log=run_log), LineSink()) as local:
+    with running(options_for_jobs("tests.e2e.trace_jobs", run_log=run_log), SINK) as local:
         yield local
 
 
@@ -63,7 +63,7 @@ def mixed_dlq(runtime: LocalRuntime, tmp_path: Path) -> dict[str, Any]:
         "needs-file-moved": {"type": "e2e.needs_file", "payload": {"path": str(fix)}},
     }.items():
         sqs.send_message(QueueUrl=dlq, MessageBody=json.dumps(body), MessageAttributes=_corr(name, tag))
-    wait_for(lambda: len(visible(sqs, dlq)) == 4 and total_messages(sqs, jobs) == 0)
+    wait_until(lambda: len(visible(sqs, dlq)) == 4 and total_messages(sqs, jobs) == 0, SINK)
     return {"sqs": sqs, "jobs": jobs, "dlq": dlq, "fix": fix, "tag": tag}
 
 
@@ -96,14 +96,14 @@ def test_each_selection_moves_exactly_its_messages(
     mixed_dlq["fix"].touch()
     assert main(["dlq", "redrive", "--error-type", "PermanentJobError", *endpoint]) == 0
     assert "moved 1 of 4 message(s) scanned" in capsys.readouterr().out
-    wait_for(lambda: total_messages(sqs, mixed_dlq["jobs"]) == 0)
+    wait_until(lambda: total_messages(sqs, mixed_dlq["jobs"]) == 0, SINK)
     assert correlations(sqs, dlq) == ["checksum-invalid", "checksum-moved", "needs-file-moved"]
     # SQS's moves of one type: exactly that one
     assert (
         main(["dlq", "redrive", "--error-type", "MovedBySqs", "--job-type", "e2e.needs_file", *endpoint]) == 0
     )
     assert "moved 1 of 3 message(s) scanned" in capsys.readouterr().out
-    wait_for(lambda: total_messages(sqs, mixed_dlq["jobs"]) == 0)
+    wait_until(lambda: total_messages(sqs, mixed_dlq["jobs"]) == 0, SINK)
     assert correlations(sqs, dlq) == ["checksum-invalid", "checksum-moved"]
 
 
@@ -119,7 +119,7 @@ def test_export_fix_replay_on_the_local_runtime(
     out.write_text(json.dumps(line) + "\n")
     assert main(["dlq", "replay", str(out), *JOB_MODULES, *endpoint]) == 0
     assert main(["dlq", "replay", str(out), *JOB_MODULES, *endpoint]) == 0  # a rerun sends nothing
-    wait_for(lambda: total_messages(sqs, mixed_dlq["jobs"]) == 0)
+    wait_until(lambda: total_messages(sqs, mixed_dlq["jobs"]) == 0, SINK)
     assert correlations(sqs, dlq) == ["checksum-moved", "needs-file", "needs-file-moved"]
     # the replayed job ran once and succeeded, under the dead letter's correlation id
     capsys.readouterr()

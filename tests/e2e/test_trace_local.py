@@ -4,34 +4,29 @@ dead-lettered, redriven (selectively) and succeeds, read back from the run's log
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import LineSink, local_sqs, options_for_jobs, running
+from tests.e2e.helpers import LineSink, local_sqs, options_for_jobs, running, wait_until
 from workerctl.cli import main
 from workerctl.local.runtime import LocalRuntime
 
 pytestmark = pytest.mark.e2e
+SINK = LineSink()  # a timed-out wait shows the runtime's last lines
 OVERRIDES = {"BackoffBaseSeconds": "1", "BackoffCapSeconds": "1", "TimeoutMarginMs": "200"}
 
 
 def wait_for[T](condition: Callable[[], T], timeout: float = 60.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.2)
-    pytest.fail("timed out")
+    return wait_until(condition, SINK, timeout)
 
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     run_log = tmp_path_factory.mktemp("run") / "run-log.jsonl"
     options = options_for_jobs("tests.e2e.trace_jobs", parameter_overrides=OVERRIDES, run_log=run_log)
-    with running(options, LineSink()) as local:
+    with running(options, SINK) as local:
         yield local
 
 

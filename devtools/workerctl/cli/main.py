@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workerctl.cli.send",
     "workerctl.cli.depth",
     "workerctl.cli.health",
+    "workerctl.cli.mapping",
     "workerctl.cli.dlq.command",
     "workerctl.cli.trace.command",
 )

@@ -18,12 +18,14 @@ DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
 
 
-def add_connection_options(parser: argparse.ArgumentParser, *, endpoint_default: str) -> None:
-    """``--endpoint-url``, ``--region``, ``--env``, ``--config-file``."""
+def add_connection_options(
+    parser: argparse.ArgumentParser, *, endpoint_default: str, service: str = "SQS"
+) -> None:
+    """``--endpoint-url`` (of ``service``, for the help), ``--region``, ``--env``, ``--config-file``."""
     parser.add_argument(
         "--endpoint-url",
         default=endpoint_default,
-        help=f"SQS endpoint; 'aws' for real AWS with your credentials (default: {endpoint_default})",
+        help=f"{service} endpoint; 'aws' for real AWS with your credentials (default: {endpoint_default})",
     )
     parser.add_argument("--region", default=DEFAULT_REGION, help=f"AWS region (default: {DEFAULT_REGION})")
     parser.add_argument(
@@ -67,16 +69,17 @@ def checked_endpoint(endpoint: str) -> str | None:
     return endpoint
 
 
-def client_for(args: argparse.Namespace) -> Any:
-    """The SQS client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``; a bad URL is a UserError."""
+def client_for(args: argparse.Namespace, service: str = "sqs") -> Any:
+    """The ``service`` client for ``--endpoint-url`` (``aws``: real AWS) in ``--region``; a bad URL is a
+    UserError. The emulator serves every service on one port, as AWS's ``AWS_ENDPOINT_URL`` assumes."""
     endpoint = checked_endpoint(args.endpoint_url)
     try:
-        return aws_client("sqs", endpoint, args.region, local=not is_aws(args.endpoint_url))
+        return aws_client(service, endpoint, args.region, local=not is_aws(args.endpoint_url))
     except ValueError as exc:
         what = f"bad --endpoint-url {args.endpoint_url!r} or --region {args.region!r}"
         raise UserError(f"{what}: {exc}") from exc
     except AWS_ERRORS as exc:  # no region at all, an unknown profile
-        raise UserError(f"cannot create an SQS client: {exc}") from exc
+        raise UserError(f"cannot create a client for {service}: {exc}") from exc
 
 
 def stack_queue_name(args: argparse.Namespace, suffix: str) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workerctl.errors import UserError
-from workerctl.local import fifo_receive
+from workerctl.local import fifo_receive, moto_mappings
 from workerctl.local.ports import ensure_port_free
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def serve(host: str, port: int, parent: Connection, startup_log: str) -> None:
     from werkzeug.serving import make_server  # noqa: PLC0415
 
     fifo_receive.install()  # SQS's FIFO delivery rules, which moto's ReceiveMessage breaks
+    moto_mappings.install()  # the runtime's pollers are the mappings; moto's own trigger needs Docker
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per SQS call
     app = DomainDispatcherApplication(create_backend_app)

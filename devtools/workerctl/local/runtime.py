@@ -18,6 +18,7 @@ from workerctl.local.console import Console
 from workerctl.local.dashboard.wiring import Dashboard
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulator import EmbeddedEmulator
+from workerctl.local.esm.lambda_api import MappingRegistry
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
 from workerctl.local.health_server import HealthServer
@@ -63,6 +64,7 @@ class LocalRuntime:
         self._emulator: EmbeddedEmulator | None = None
         self._table_emulator: EmbeddedEmulator | None = None
         self._pollers: list[EventSourcePoller] = []
+        self.mappings: MappingRegistry | None = None  # the embedded emulator's Lambda API
         self._health: HealthServer | None = None
         self._stopped = threading.Event()
         self._client: Any = None
@@ -111,6 +113,8 @@ class LocalRuntime:
         FunctionPool.start_all(list(self.pools.values()), first_only=not options.warm_start)
         for poller in self._pollers:
             poller.start()
+        if self.mappings is not None:  # keeps each poller on its mapping's State
+            self.mappings.start()
         if self._health is not None:
             self._health.start()
         if self.dashboard is not None:
@@ -141,6 +145,7 @@ class LocalRuntime:
         if self._emulator is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = resources.create_queues(self._client, model.queues, visibility)
+            self.mappings = MappingRegistry.at(self.endpoint_url, options.region, self.console.log)
             self._create_tables(model)
         else:
             polled = {
@@ -191,9 +196,10 @@ class LocalRuntime:
             invoke = pool.invoke if self.run_log is None else self.run_log.delivering(pool.invoke)
             if self.dashboard is not None:
                 invoke = self.dashboard.observe(key, event, invoke)
-            self._pollers.append(
-                EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
-            )
+            poller = EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
+            self._pollers.append(poller)
+            if self.mappings is not None:
+                self.mappings.add(function, event, poller)
         if function.has_url and self._health is None:
             size = 1  # one warm process answers probes; requests queue behind it
             pool = sandbox.function_pool(setup, function.timeout, size, self.function_log)
@@ -271,6 +277,8 @@ class LocalRuntime:
         process or port outlives a start-up error. Before the in-memory emulator goes, the messages
         still in its queues are counted into :attr:`discarded`.
         """
+        if self.mappings is not None:
+            self.mappings.stop()
         for poller in self._pollers:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()

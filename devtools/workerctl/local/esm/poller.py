@@ -75,6 +75,7 @@ class EventSourcePoller:
             self._enabled.set()
         self.gate = GroupGate() if target.fifo else None
         self._busy = 0
+        self._receiving = 0  # threads past the enabled check, until their receive and batch end
         self._idle = threading.Condition()
         self._threads: list[threading.Thread] = []
 
@@ -85,10 +86,19 @@ class EventSourcePoller:
 
     def set_enabled(self, enabled: bool) -> None:
         """Enable or disable receiving (UpdateEventSourceMapping ``Enabled``); batches in flight finish."""
-        if enabled:
-            self._enabled.set()
-        else:
-            self._enabled.clear()
+        with self._idle:  # a thread checks the flag and counts itself under the same lock
+            if enabled:
+                self._enabled.set()
+            else:
+                self._enabled.clear()
+            self._idle.notify_all()  # wait_paused() may be waiting with no thread left to wake it
+
+    def wait_paused(self, timeout: float) -> bool:
+        """Wait until the mapping is disabled and no thread is receiving or invoking (a long poll ends
+        within ``poll_wait_seconds``); from then on nothing is received until it is enabled again.
+        False at the deadline (or when enabled meanwhile)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self.enabled and self._receiving == 0, timeout)
 
     def start(self) -> None:
         """Start the mapping's poller threads (they idle while it is disabled)."""
@@ -109,7 +119,11 @@ class EventSourcePoller:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            if not self._enabled.wait(DISABLED_CHECK_SECONDS):
+            with self._idle:
+                receiving = self.enabled
+                self._receiving += int(receiving)
+            if not receiving:
+                self._enabled.wait(DISABLED_CHECK_SECONDS)
                 continue
             try:
                 self._poll_once()
@@ -122,6 +136,10 @@ class EventSourcePoller:
                     f"workerctl: poller error ({type(exc).__name__}: {exc}); the batch returns to the queue"
                 )
                 self._stopping.wait(ERROR_BACKOFF_SECONDS)
+            finally:
+                with self._idle:
+                    self._receiving -= 1
+                    self._idle.notify_all()
 
     def _poll_once(self) -> None:
         messages = self.gather()
@@ -150,7 +168,8 @@ class EventSourcePoller:
         event = self.target.event
         messages: list[dict[str, Any]] = []
         window_ends: float | None = None
-        while len(messages) < event.batch_size and not self._stopping.is_set():
+        # Disabling ends the gathering after the current receive: an empty queue would keep it going.
+        while len(messages) < event.batch_size and not self._stopping.is_set() and self.enabled:
             if window_ends is None:
                 wait = min(MAX_WAIT_SECONDS, self.target.poll_wait_seconds)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from tests.unit.workerctl.fakes import FakeSqs
@@ -154,3 +155,42 @@ def test_poller_threads_survive_errors_and_log_them() -> None:
         "the batch returns to the queue"
     ]
     assert sqs.deleted == []
+
+
+def test_disabling_ends_a_gather_that_an_empty_queue_would_keep_going() -> None:
+    sqs = FakeSqs()
+    poller, _, _ = make(sqs, lambda event: InvocationResult(ok=True))
+
+    def receive_then_disable(**kwargs: Any) -> dict[str, Any]:
+        poller.set_enabled(False)  # UpdateEventSourceMapping while this long poll runs
+        if len(sqs.receives) > 3:
+            poller._stopping.set()  # the old behaviour would loop: end it so the assertion reports it
+        return FakeSqs.receive_message(sqs, **kwargs)
+
+    sqs.receive_message = receive_then_disable  # type: ignore[method-assign]
+    assert poller.gather() == []
+    assert len(sqs.receives) == 1
+
+
+def test_wait_paused_waits_for_the_batch_in_flight_and_then_nothing_is_received() -> None:
+    sqs = queue_with(["{}"])
+    started, release = threading.Event(), threading.Event()
+
+    def invoke(event: object) -> InvocationResult:
+        started.set()
+        release.wait(30)
+        return InvocationResult(ok=True)
+
+    poller, _, _ = make(sqs, invoke, maximum_concurrency=2)
+    poller.start()
+    try:
+        assert started.wait(30)
+        poller.set_enabled(False)
+        assert not poller.wait_paused(0.2)  # the batch is held by this test: not paused yet
+        release.set()
+        assert poller.wait_paused(30)
+        sqs.put(URL, "{}")
+        assert poller.wait_paused(0)  # still paused: disabled threads never reach a receive
+        assert sqs.deleted == ["r0"]  # the batch in flight finished and was deleted
+    finally:
+        poller.stop(5)
