@@ -14,7 +14,7 @@ from workerctl.errors import QueueNotFoundError, UserError
 from workerctl.queues import queue_url_by_name
 
 if TYPE_CHECKING:
-    from workerctl.local.template.model import QueueSpec, TableSpec
+    from workerctl.local.template.model import QueueSpec, TableSpec, TemplateModel
 
 _COUNT_ATTRIBUTES = (
     "ApproximateNumberOfMessages",
@@ -54,6 +54,16 @@ def lookup_queues(
                     f"queue {queue.name} not found at the endpoint ({exc}); deploy it or pass --queue-url"
                 ) from exc
     return found
+
+
+def find_polled_queues(
+    client: Any, model: TemplateModel, queue_url: str | None
+) -> dict[str, tuple[str, str]]:
+    """At an external endpoint: the template's queues by name, ``queue_url`` (``--queue-url``) standing
+    for every polled one when given; a missing queue is left out (the caller names it)."""
+    polled = {e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id}
+    explicit = dict.fromkeys(polled, queue_url) if queue_url else {}
+    return lookup_queues(client, model.queues, {k: v for k, v in explicit.items() if v}, required=set())
 
 
 def _existing(client: Any, queue: QueueSpec, url: str | None) -> tuple[str, str]:

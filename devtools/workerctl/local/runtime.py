@@ -17,7 +17,7 @@ from workerctl.local import resources
 from workerctl.local.console import Console
 from workerctl.local.dashboard.wiring import Dashboard
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
-from workerctl.local.emulator import EmbeddedEmulator
+from workerctl.local.emulators import EmbeddedEmulators
 from workerctl.local.esm.lambda_api import MappingRegistry
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
 from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
@@ -26,19 +26,19 @@ from workerctl.local.job_modules import check_job_modules
 from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
 from workerctl.local.ports import ensure_ports_free
-from workerctl.local.preflight import runtime_ports, table_port
+from workerctl.local.preflight import runtime_ports
 from workerctl.local.run_log import RunLog
 from workerctl.local.sandbox import setup as sandbox
 from workerctl.local.sandbox.child import ChildSetup
 from workerctl.local.sandbox.pool import FunctionPool
 from workerctl.local.stats import RuntimeStats
+from workerctl.local.status_line import status_loop
 from workerctl.local.template.loader import load_model
 from workerctl.local.template.model import FunctionSpec, QueueSpec, TemplateModel
 from workerctl.local.template.samconfig import load_environment
 
 FAST_RETRY_VISIBILITY_SECONDS = 5
 STOP_GRACE_SECONDS = 5.0
-PLAIN_STATUS_FACTOR = 10  # without a TTY, print the status line every 10 intervals (and only if changed)
 
 
 class LocalRuntime:
@@ -61,8 +61,7 @@ class LocalRuntime:
         self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
         self.local_secret = secrets.token_hex(32)  # stands in for the stack's generated secrets
-        self._emulator: EmbeddedEmulator | None = None
-        self._table_emulator: EmbeddedEmulator | None = None
+        self._emulators: EmbeddedEmulators | None = None  # None: an external endpoint (or AWS)
         self._pollers: list[EventSourcePoller] = []
         self.mappings: MappingRegistry | None = None  # the embedded emulator's Lambda API
         self._health: HealthServer | None = None
@@ -119,7 +118,17 @@ class LocalRuntime:
             self._health.start()
         if self.dashboard is not None:
             self.dashboard_url = self.dashboard.start(self)
-        threading.Thread(target=self._status_loop, name="status", daemon=True).start()
+        threading.Thread(
+            target=status_loop,
+            args=(self._stopped, self.console, self.stats),
+            kwargs={
+                "interval_s": options.status_interval_seconds,
+                "client": self._client,
+                "queue_urls": lambda: (self.polled_queue_urls(), self._dlq_url),
+            },
+            name="status",
+            daemon=True,
+        ).start()
         if options.metrics_summary_seconds > 0:
             threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
         if options.demo:
@@ -129,48 +138,25 @@ class LocalRuntime:
         """Start or reach the SQS endpoint and record every queue's URL in the model."""
         options = self.options
         if options.endpoint_url is None:
-            self._emulator = EmbeddedEmulator(options.host, options.emulator_port)
-            self._emulator.launch()
-            if model.tables:  # launched now so both processes import moto at the same time
-                self._table_emulator = EmbeddedEmulator(
-                    options.host, table_port(options), port_option="--dynamodb-port"
-                )
-                self._table_emulator.launch()
-            self.endpoint_url = self._emulator.wait_ready()
+            self._emulators = EmbeddedEmulators(options)
+            self.endpoint_url = self._emulators.launch(model)
         elif options.endpoint_url != "aws":
             self.endpoint_url = options.endpoint_url
         self._client = aws_client(
             "sqs", self.endpoint_url, options.region, local=options.endpoint_url != "aws"
         )
-        if self._emulator is not None:
+        if self._emulators is not None:
             visibility = FAST_RETRY_VISIBILITY_SECONDS if options.fast_retries else None
             queues = resources.create_queues(self._client, model.queues, visibility)
             self.mappings = MappingRegistry.at(self.endpoint_url, options.region, self.console.log)
-            self._create_tables(model)
-        else:
-            polled = {
-                e.queue_logical_id for f in model.functions() for e in f.sqs_events if e.queue_logical_id
-            }
-            explicit = dict.fromkeys(polled, options.queue_url) if options.queue_url else {}
-            # A polled queue that is missing fails in _wire, naming the function and event, as AWS does.
-            queues = resources.lookup_queues(
-                self._client, model.queues, {k: v for k, v in explicit.items() if v}, required=set()
-            )
+            self.dynamodb_endpoint_url = self._emulators.create_tables(model)
+        else:  # a polled queue that is missing fails in _wire, naming the function and event, as AWS does
+            queues = resources.find_polled_queues(self._client, model, options.queue_url)
         for logical_id, (url, arn) in queues.items():
             model.set_queue_url(logical_id, url, arn)
             self.queue_urls[logical_id] = url
         self._dlq_url = resources.dead_letter_url(model.queues, self.queue_urls)
         self._queues = model.queues
-
-    def _create_tables(self, model: TemplateModel) -> None:
-        """The template's tables in the second emulator process: the worker writes 2 idempotency items
-        per job, and one moto process serving SQS and DynamoDB was the runtime's bottleneck."""
-        if self._table_emulator is None:
-            return
-        self.dynamodb_endpoint_url = self._table_emulator.wait_ready()
-        resources.create_tables(
-            aws_client("dynamodb", self.dynamodb_endpoint_url, self.options.region), model.tables
-        )
 
     def _wire(self, model: TemplateModel, function: FunctionSpec) -> None:
         """Pools and pollers for the function's SQS events; the HTTP server for a Function URL."""
@@ -185,7 +171,7 @@ class LocalRuntime:
             url = self.queue_urls.get(event.queue_logical_id or "")
             if url is None:
                 where = self.endpoint_url or "AWS"
-                hint = "" if self._emulator else f" (at {where}: deploy it or pass --queue-url)"
+                hint = "" if self._emulators else f" (at {where}: deploy it or pass --queue-url)"
                 raise refusal(function, event, NONEXISTENT_QUEUE + hint)
             key = f"{function.logical_id}.{event.name}"
             pool = sandbox.function_pool(setup, function.timeout, event.pollers, self.function_log)
@@ -235,21 +221,6 @@ class LocalRuntime:
         """URLs of the queues the pollers drain."""
         return [poller.target.queue_url for poller in self._pollers]
 
-    def _status_loop(self) -> None:
-        """The status line every interval; without a TTY only when the counts changed (the rate and
-        uptime alone do not make a new plain line), at most every ``PLAIN_STATUS_FACTOR`` intervals."""
-        interval = self.options.status_interval_seconds * (1 if self.console.is_tty else PLAIN_STATUS_FACTOR)
-        last = ""
-        while not self._stopped.wait(interval):
-            if self._dlq_url is not None:
-                self.stats.dlq_depth = resources.visible_messages(self._client, self._dlq_url)
-            depths = [resources.visible_messages(self._client, url) for url in self.polled_queue_urls()]
-            self.stats.queue_depth = None if None in depths else sum(d or 0 for d in depths)
-            counts = self.stats.line()
-            if self.console.is_tty or counts != last:
-                self.console.status(self.stats.line(now=time.monotonic()))
-            last = counts
-
     def function_log(self, line: str) -> None:
         """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
         self.console.log(line)
@@ -283,13 +254,13 @@ class LocalRuntime:
             poller.stop(self._max_timeout + STOP_GRACE_SECONDS)
         self._stopped.set()
         steps = [self._count_discarded, self._stop_servers, *(pool.stop for pool in self.pools.values())]
-        steps += [emulator.stop for emulator in (self._emulator, self._table_emulator) if emulator]
+        steps += [self._emulators.stop] if self._emulators is not None else []
         for step in steps:
             try:
                 step()
             except Exception as exc:  # one failed step must not leave the next process running
                 self.console.log(f"workerctl: while stopping: {type(exc).__name__}: {exc}")
-        self._emulator = self._table_emulator = None
+        self._emulators = None
         self.print_metrics_summary()  # what the last batches reported
         self.console.close()
 
@@ -302,5 +273,5 @@ class LocalRuntime:
 
     def _count_discarded(self) -> None:
         """Messages left in the embedded emulator's queues: they disappear with it (the stop line)."""
-        if self._emulator is not None and self._client is not None:
+        if self._emulators is not None and self._client is not None:
             self.discarded = resources.discarded_messages(self._client, self._queues, self.queue_urls)
