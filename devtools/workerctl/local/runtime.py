@@ -15,27 +15,21 @@ from typing import Any
 from workerctl.aws import aws_client
 from workerctl.local import resources
 from workerctl.local.console import Console
-from workerctl.local.dashboard.wiring import Dashboard
 from workerctl.local.demo import DEMO_JOB_MODULE, send_demo_jobs
 from workerctl.local.emulators import EmbeddedEmulators
 from workerctl.local.esm.lambda_api import MappingRegistry
 from workerctl.local.esm.poller import EventSourcePoller, PollTarget
-from workerctl.local.esm.validation import NONEXISTENT_QUEUE, check_mappings, parsed_filters, refusal
+from workerctl.local.esm.validation import NONEXISTENT_QUEUE, parsed_filters, refusal
 from workerctl.local.health_server import HealthServer
-from workerctl.local.job_modules import check_job_modules
-from workerctl.local.metrics_summary import MetricsSummary
 from workerctl.local.options import RuntimeOptions
-from workerctl.local.ports import ensure_ports_free
-from workerctl.local.preflight import runtime_ports
-from workerctl.local.run_log import RunLog
+from workerctl.local.preflight import load_checked_model
+from workerctl.local.run_output import RunOutput
 from workerctl.local.sandbox import setup as sandbox
 from workerctl.local.sandbox.child import ChildSetup
 from workerctl.local.sandbox.pool import FunctionPool
 from workerctl.local.stats import RuntimeStats
-from workerctl.local.status_line import status_loop
-from workerctl.local.template.loader import load_model
+from workerctl.local.status_line import start_status_line
 from workerctl.local.template.model import FunctionSpec, QueueSpec, TemplateModel
-from workerctl.local.template.samconfig import load_environment
 
 FAST_RETRY_VISIBILITY_SECONDS = 5
 STOP_GRACE_SECONDS = 5.0
@@ -48,15 +42,15 @@ class LocalRuntime:
         self.options = options
         self.console = console or Console()
         self.stats = RuntimeStats()
-        self.metrics = MetricsSummary()
+        self.output = RunOutput(options, self.console)
+        self.metrics = self.output.metrics
+        self.run_log = self.output.run_log
+        self.dashboard = self.output.dashboard
+        self.function_log = self.output.function_log  # the functions' lines: console, run log, summary, page
+        self.print_metrics_summary = self.output.print_metrics_summary
         self.queue_urls: dict[str, str] = {}
         self.health_url: str | None = None
         self.dashboard_url: str | None = None
-        self.dashboard = (
-            None
-            if options.dashboard_port is None
-            else Dashboard(options.dashboard_port, options.region, local=options.endpoint_url != "aws")
-        )
         self.endpoint_url: str | None = None
         self.dynamodb_endpoint_url: str | None = None
         self.pools: dict[str, FunctionPool] = {}
@@ -69,7 +63,6 @@ class LocalRuntime:
         self._client: Any = None
         self._dlq_url: str | None = None
         self._max_timeout = 0.0
-        self.run_log = RunLog(options.run_log) if options.run_log is not None else None
         self._queues: list[QueueSpec] = []
         self.discarded: dict[str, int] = {}  # queue name -> messages the in-memory emulator dropped at stop
 
@@ -82,28 +75,13 @@ class LocalRuntime:
             raise
 
     def _start(self) -> None:
-        model = self._load_and_check()
+        model = load_checked_model(
+            self.options, lambda model, function: self._function_setup(model, function, {})
+        )
         self._connect(model)
         for function in model.functions():
             self._wire(model, function)
         self._serve()
-
-    def _load_and_check(self) -> TemplateModel:
-        """The template for ``--env``, and every check that fails in seconds, before any process starts:
-        the mappings AWS would refuse, the ports, the job modules."""
-        options = self.options
-        environment = load_environment(options.samconfig, options.env)
-        model = load_model(
-            options.template,
-            stack_name=environment.stack_name,
-            region=options.region,
-            overrides=(environment.parameter_overrides, options.parameter_overrides),
-        )
-        check_mappings(model.functions(), model.queues)
-        ensure_ports_free(options.host, runtime_ports(options, model))
-        for function in model.functions():
-            check_job_modules(self._function_setup(model, function, {}))
-        return model
 
     def _serve(self) -> None:
         options = self.options
@@ -118,19 +96,15 @@ class LocalRuntime:
             self._health.start()
         if self.dashboard is not None:
             self.dashboard_url = self.dashboard.start(self)
-        threading.Thread(
-            target=status_loop,
-            args=(self._stopped, self.console, self.stats),
-            kwargs={
-                "interval_s": options.status_interval_seconds,
-                "client": self._client,
-                "queue_urls": lambda: (self.polled_queue_urls(), self._dlq_url),
-            },
-            name="status",
-            daemon=True,
-        ).start()
-        if options.metrics_summary_seconds > 0:
-            threading.Thread(target=self._metrics_loop, name="metrics", daemon=True).start()
+        start_status_line(
+            self._stopped,
+            self.console,
+            self.stats,
+            interval_s=options.status_interval_seconds,
+            client=self._client,
+            queue_urls=lambda: (self.polled_queue_urls(), self._dlq_url),
+        )
+        self.output.start_summary(self._stopped)
         if options.demo:
             self.send_demo_jobs()
 
@@ -179,9 +153,7 @@ class LocalRuntime:
             target = PollTarget(
                 url, event.queue_arn, options.region, event, options.poll_wait_seconds, parsed_filters(event)
             )
-            invoke = pool.invoke if self.run_log is None else self.run_log.delivering(pool.invoke)
-            if self.dashboard is not None:
-                invoke = self.dashboard.observe(key, event, invoke)
+            invoke = self.output.tap(key, event, pool.invoke)
             poller = EventSourcePoller(self._client, target, invoke, self.stats, self.console.log)
             self._pollers.append(poller)
             if self.mappings is not None:
@@ -194,12 +166,18 @@ class LocalRuntime:
             self.health_url = self._health.url
 
     def _function_setup(
-        self, model: TemplateModel, function: FunctionSpec, variables: dict[str, str]
+        self, model: TemplateModel, function: FunctionSpec, variables: dict[str, str] | None = None
     ) -> ChildSetup:
-        """The function's process description: the demo jobs and ``--job-module``s after its own."""
+        """The function's process description: the demo jobs and ``--job-module``s after its own
+        (without ``variables``, Lambda's own: enough to find its job modules before anything starts)."""
         extra_modules = (DEMO_JOB_MODULE, *self.options.extra_job_modules)
         return sandbox.function_setup(
-            model, function, variables, extra_modules, self.options.extra_sys_paths, secret=self.local_secret
+            model,
+            function,
+            variables or {},
+            extra_modules,
+            self.options.extra_sys_paths,
+            secret=self.local_secret,
         )
 
     def _add_pool(self, key: str, pool: FunctionPool, timeout: float) -> None:
@@ -220,26 +198,6 @@ class LocalRuntime:
     def polled_queue_urls(self) -> list[str]:
         """URLs of the queues the pollers drain."""
         return [poller.target.queue_url for poller in self._pollers]
-
-    def function_log(self, line: str) -> None:
-        """Sink for the functions' output: printed unchanged; EMF metric lines also feed the summary."""
-        self.console.log(line)
-        if self.run_log is not None:
-            self.run_log.function_line(line)
-        if self.options.metrics_summary_seconds > 0:
-            self.metrics.feed(line)
-        if self.dashboard is not None:
-            self.dashboard.feed(line)
-
-    def print_metrics_summary(self) -> None:
-        """Print the metrics that arrived since the last summary, if any (one console write)."""
-        lines = self.metrics.summary_lines()
-        if lines:
-            self.console.log("\n".join(lines))
-
-    def _metrics_loop(self) -> None:
-        while not self._stopped.wait(self.options.metrics_summary_seconds):
-            self.print_metrics_summary()
 
     def stop(self) -> None:
         """Stop polling, let batches in flight finish (bounded by Timeout), then stop servers.

@@ -16,6 +16,21 @@ from workerctl.local.stats import RuntimeStats
 PLAIN_STATUS_FACTOR = 10  # without a TTY, print the status line every 10 intervals (and only if changed)
 
 
+def start_status_line(
+    stopped: threading.Event,
+    console: Console,
+    stats: RuntimeStats,
+    *,
+    interval_s: float,
+    client: Any,
+    queue_urls: Callable[[], tuple[list[str], str | None]],
+) -> None:
+    """:func:`status_loop` in a daemon thread."""
+    kwargs = {"interval_s": interval_s, "client": client, "queue_urls": queue_urls}
+    args = (stopped, console, stats)
+    threading.Thread(target=status_loop, args=args, kwargs=kwargs, name="status", daemon=True).start()
+
+
 def status_loop(
     stopped: threading.Event,
     console: Console,

@@ -370,7 +370,7 @@ def test_the_pretty_console_shows_metrics_only_through_the_summary() -> None:
 def test_the_summary_loop_prints_every_interval_until_stop() -> None:
     out = io.StringIO()
     runtime = runtime_with(out, 0.05)
-    loop = threading.Thread(target=runtime._metrics_loop)
+    loop = threading.Thread(target=runtime.output._summary_loop, args=(runtime._stopped,))
     loop.start()
     runtime.function_log(COLD_START_LINE)
     deadline = time.monotonic() + 5
