@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -84,3 +85,15 @@ def find_queue[T](name: str, lookup: Callable[[str], T | None]) -> T | None:
         if (found := lookup(candidate)) is not None:
             return found
     return None
+
+
+def job_entry(body: str, correlation_id: str | None, *, fifo: bool) -> dict[str, Any]:
+    """One job as SendMessage / SendMessageBatch parameters (a batch entry still needs its ``Id``): the
+    ``CorrelationId`` attribute when given; FIFO queues get a group (the correlation id, else
+    ``workerctl``) and a unique deduplication id, so two sends of one body are two jobs."""
+    item: dict[str, Any] = {"MessageBody": body}
+    if correlation_id:
+        item["MessageAttributes"] = {"CorrelationId": {"DataType": "String", "StringValue": correlation_id}}
+    if fifo:
+        item |= {"MessageGroupId": correlation_id or "workerctl", "MessageDeduplicationId": str(uuid.uuid4())}
+    return item

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from workerctl.cli.inputs import dump_json, read_text, strict_json
 from workerctl.cli.options import add_connection_options, client_for, queue_url
 from workerctl.cli.sending import SendFailedError, send_all
 from workerctl.errors import UserError
-from workerctl.queues import MAX_MESSAGE_BYTES, message_size
+from workerctl.queues import MAX_MESSAGE_BYTES, job_entry, message_size
 
 # Characters SQS refuses in a message (its allowed set: #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000+).
 _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -109,7 +108,7 @@ def checked_body(raw: str, correlation_id: str | None = None) -> str:
     body = validated_body(raw)
     if found := _NOT_ALLOWED.search(body):
         raise UserError(f"character U+{ord(found.group()):04X} is not allowed in an SQS message")
-    size = message_size(entry(body, correlation_id, fifo=False))
+    size = message_size(job_entry(body, correlation_id, fifo=False))
     if size > MAX_MESSAGE_BYTES:
         raise UserError(f"{size:,} bytes, over SQS's {MAX_MESSAGE_BYTES:,} per message")
     return body
@@ -125,23 +124,13 @@ def validated_body(raw: str) -> str:
     return parse_envelope(raw).model_dump_json()
 
 
-def entry(body: str, correlation_id: str | None, *, fifo: bool) -> dict[str, Any]:
-    """One SendMessageBatch entry (without ``Id``); FIFO queues get a group and a unique deduplication id."""
-    item: dict[str, Any] = {"MessageBody": body}
-    if correlation_id:
-        item["MessageAttributes"] = {"CorrelationId": {"DataType": "String", "StringValue": correlation_id}}
-    if fifo:
-        item |= {"MessageGroupId": correlation_id or "workerctl", "MessageDeduplicationId": str(uuid.uuid4())}
-    return item
-
-
 def send_bodies(
     client: Any, url: str, bodies: Sequence[str], correlation_id: str | None, *, skip: int = 0
 ) -> int:
     """Send ``bodies[skip:]`` in batches of at most 10 and 1 MiB; returns how many were sent."""
     fifo = url.endswith(".fifo")
     entries = [
-        {"Id": str(number), **entry(body, correlation_id, fifo=fifo)}
+        {"Id": str(number), **job_entry(body, correlation_id, fifo=fifo)}
         for number, body in enumerate(bodies, start=1)
     ]
     try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workerctl.errors import UserError
+from workerctl.queues import job_entry
 
 MAX_CORRELATION_ID_CHARS = 128
 
@@ -95,11 +96,5 @@ def correlation_id_or_new(value: object) -> str:
 
 def send_job(client: Any, queue_url: str, body: str, correlation_id: str) -> str:
     """SendMessage with the ``CorrelationId`` attribute (FIFO: grouped by it); returns the message id."""
-    request: dict[str, Any] = {
-        "QueueUrl": queue_url,
-        "MessageBody": body,
-        "MessageAttributes": {"CorrelationId": {"DataType": "String", "StringValue": correlation_id}},
-    }
-    if queue_url.endswith(".fifo"):
-        request |= {"MessageGroupId": correlation_id, "MessageDeduplicationId": uuid.uuid4().hex}
-    return str(client.send_message(**request)["MessageId"])
+    entry = job_entry(body, correlation_id, fifo=queue_url.endswith(".fifo"))
+    return str(client.send_message(QueueUrl=queue_url, **entry)["MessageId"])
